@@ -1,0 +1,6 @@
+"""deckforge: compile schema-validated YAML flashcards into Anki decks."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]

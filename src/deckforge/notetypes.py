@@ -1,0 +1,98 @@
+"""The Anki note types deckforge ships: fixed ids, fields, templates and one stylesheet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+__all__ = ["NoteType", "NOTE_TYPES", "note_type_for", "stable_id"]
+
+
+def stable_id(*parts: str) -> int:
+    """A positive 47-bit integer derived from ``parts``: the same parts give the same id forever."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:6], "big") % (1 << 47) + (1 << 40)
+
+
+@cache
+def _template(name: str) -> str:
+    return resources.files("deckforge").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    front: str
+    back: str
+
+    @property
+    def qfmt(self) -> str:
+        return _template(self.front)
+
+    @property
+    def afmt(self) -> str:
+        return _template(self.back)
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """A note type. ``fields`` must never change within a ``version``: Anki matches note types by
+    id, and a changed field list makes it copy the note type and stop updating learners' notes.
+    Templates and CSS may change freely: a newer modification time updates them in place."""
+
+    key: str
+    version: int
+    name: str
+    fields: tuple[str, ...]
+    templates: tuple[Template, ...]
+    is_cloze: bool = False
+
+    @property
+    def id(self) -> int:
+        return stable_id("deckforge-notetype", self.key, str(self.version))
+
+    @property
+    def css(self) -> str:
+        return _template("style.css")
+
+    def field_id(self, name: str) -> int:
+        return stable_id("deckforge-field", self.key, name)
+
+    def template_id(self, name: str) -> int:
+        return stable_id("deckforge-template", self.key, name)
+
+    def content_hash(self) -> str:
+        """Hash of everything a learner's copy of this note type holds."""
+        payload = {
+            "name": self.name,
+            "fields": list(self.fields),
+            "templates": [[t.name, t.qfmt, t.afmt] for t in self.templates],
+            "css": self.css,
+            "cloze": self.is_cloze,
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+
+NOTE_TYPES: dict[str, NoteType] = {
+    nt.key: nt
+    for nt in (
+        NoteType("basic", 1, "deckforge Basic", ("Front", "Back", "Source"),
+                 (Template("Card 1", "basic_front.html", "basic_back.html"),)),
+        NoteType("reversible", 1, "deckforge Basic (and reversed)", ("Front", "Back", "Source"),
+                 (Template("Card 1", "basic_front.html", "basic_back.html"),
+                  Template("Card 2", "reverse_front.html", "reverse_back.html"))),
+        NoteType("cloze", 1, "deckforge Cloze", ("Text", "Extra", "Source"),
+                 (Template("Cloze", "cloze_front.html", "cloze_back.html"),), is_cloze=True),
+        NoteType("choice", 1, "deckforge Multiple choice",
+                 ("Question", "Choices", "Answer", "ChoicesMarked", "Explanation", "Source"),
+                 (Template("Card 1", "choice_front.html", "choice_back.html"),)),
+    )
+}
+
+
+def note_type_for(card_type: str) -> NoteType:
+    return NOTE_TYPES[card_type]

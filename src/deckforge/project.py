@@ -1,0 +1,281 @@
+"""Find the decks under ``decks/``, load and validate them, and return typed objects."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DeckforgeError, DeckforgeErrors
+from .loader import RawDocument, load_yaml
+from .model import Card, Deck, Project, SourceRef
+from .schema import card_fields, validate_document
+
+__all__ = ["CLOZE_RE", "anki_card_count", "deck_stats", "find_deck_folders", "load_project",
+           "validate_paths"]
+
+CLOZE_RE = re.compile(r"\{\{c(\d+)::")
+_TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    found = [p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def find_deck_folders(decks_dir: Path) -> list[Path]:
+    """Deck folders: direct subfolders of ``decks_dir`` not starting with ``_`` or ``.``."""
+    if not decks_dir.is_dir():
+        return []
+    return sorted(p for p in decks_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+@dataclass
+class _Loader:
+    decks_dir: Path
+    errors: list[DeckforgeError] = field(default_factory=list)
+    docs: dict[Path, RawDocument | None] = field(default_factory=dict)
+
+    def document(self, path: Path, kind: str) -> RawDocument | None:
+        if path in self.docs:
+            return self.docs[path]
+        doc, errors = load_yaml(path)
+        if doc is not None:
+            errors = validate_document(kind, doc)
+            if errors:
+                doc = None
+        self.errors.extend(errors)
+        self.docs[path] = doc
+        return doc
+
+    def sources(self) -> dict[str, frozenset[str]]:
+        path = self.decks_dir / "sources.yaml"
+        if not path.is_file():
+            return {}
+        doc = self.document(path, "sources")
+        if doc is None:
+            return {}
+        return {name: frozenset((spec.get("sections") or {}).keys())
+                for name, spec in doc.data["sources"].items()}
+
+    def deck(self, folder: Path) -> Deck | None:
+        meta_path = folder / "deck.yaml"
+        if not meta_path.is_file():
+            self.errors.append(DeckforgeError(
+                str(folder), 0, 0, "deck folder has no deck.yaml",
+                "add deck.yaml with `id:` and `name:`, or start the folder name with _ "
+                "to make it a library of shared cards"))
+            return None
+        meta = self.document(meta_path, "deck")
+        files = [p for p in _yaml_files(folder) if p != meta_path]
+        cards: list[Card] = []
+        for path in files:
+            cards.extend(self.card_file(path))
+        if meta is None:
+            return None
+        data = meta.data
+        self._check_unique_ids(cards)
+        return Deck(id=data["id"], name=data["name"], description=data.get("description", ""),
+                    folder=folder, cards=tuple(cards), files=tuple(files))
+
+    def card_file(self, path: Path, only: list[str] | None = None,
+                  inherited: tuple[str | None, tuple[str, ...]] | None = None,
+                  from_doc: RawDocument | None = None, from_path: tuple[Any, ...] = ()) -> list[Card]:
+        doc = self.document(path, "cards")
+        if doc is None:
+            return []
+        data = doc.data
+        subdeck: str = data.get("subdeck", "")
+        file_tags: tuple[str, ...] = tuple(data.get("tags", ()))
+        if inherited is not None:
+            subdeck = inherited[0] or subdeck
+            file_tags = inherited[1] + file_tags
+        cards: list[Card] = []
+        if inherited is None:
+            for i, spec in enumerate(data.get("include", ())):
+                cards.extend(self.include(doc, i, spec, subdeck, file_tags))
+        wanted = set(only) if only is not None else None
+        for i, raw in enumerate(data.get("cards", ())):
+            if wanted is not None and raw["id"] not in wanted:
+                continue
+            card = self.card(doc, i, raw, subdeck, file_tags)
+            if card is not None:
+                cards.append(card)
+        if only is not None and from_doc is not None:
+            have = {c.id for c in cards} | {r["id"] for r in data.get("cards", ())}
+            for j, card_id in enumerate(only):
+                if card_id not in have:
+                    self.errors.append(from_doc.error(
+                        (*from_path, "cards", j), f"no card `{card_id}` in {path.name}",
+                        "check the id against the library file"))
+        return cards
+
+    def include(self, doc: RawDocument, i: int, spec: dict[str, Any], subdeck: str,
+                tags: tuple[str, ...]) -> list[Card]:
+        where = ("include", i, "from")
+        target = (doc.path.parent / spec["from"]).resolve()
+        library_root = self.decks_dir.resolve()
+        try:
+            rel = target.relative_to(library_root)
+        except ValueError:
+            self.errors.append(doc.error(where, f"`{spec['from']}` is outside the decks folder",
+                                         "include files from a library folder such as decks/_shared/"))
+            return []
+        if not rel.parts[0].startswith("_"):
+            self.errors.append(doc.error(where, f"`{spec['from']}` is not in a library folder",
+                                         "shared cards live in a folder whose name starts with _, "
+                                         "e.g. decks/_shared/"))
+            return []
+        if not target.is_file():
+            self.errors.append(doc.error(where, f"included file `{spec['from']}` does not exist",
+                                         f"looked for {target}"))
+            return []
+        return self.card_file(target, spec.get("cards"), (subdeck, tags), doc, ("include", i))
+
+    def card(self, doc: RawDocument, i: int, raw: dict[str, Any], subdeck: str,
+             file_tags: tuple[str, ...]) -> Card | None:
+        where = ("cards", i)
+        ok = True
+        card_type = raw.get("type", "basic")
+        for name in _TEXT_FIELDS:
+            value = raw.get(name)
+            if isinstance(value, str) and not value.strip():
+                self.errors.append(doc.error((*where, name), f"`{name}` is empty",
+                                             f"write the {name} text after `{name}:`"))
+                ok = False
+        if card_type == "cloze" and not CLOZE_RE.search(raw["text"]):
+            self.errors.append(doc.error((*where, "text"), "cloze text has no deletion",
+                                         "mark what to hide as {{c1::hidden text}}"))
+            ok = False
+        answer: tuple[int, ...] = ()
+        choices: tuple[str, ...] = ()
+        if card_type == "choice":
+            choices = tuple(raw["choices"])
+            answer = tuple(raw["answer"]) if isinstance(raw["answer"], list) else (raw["answer"],)
+            for a in answer:
+                if a >= len(choices):
+                    self.errors.append(doc.error(
+                        (*where, "answer"), f"answer {a} is out of range: there are {len(choices)} choices",
+                        f"choices count from 0, so the last one is {len(choices) - 1}"))
+                    ok = False
+            for j, choice in enumerate(choices):
+                if not choice.strip():
+                    self.errors.append(doc.error((*where, "choices", j), "choice is empty"))
+                    ok = False
+        if not ok:
+            return None
+        names = [f for f in card_fields(card_type) if f in _TEXT_FIELDS]
+        fields = tuple((f, raw[f]) for f in names if f in raw)
+        source = raw.get("source", ())
+        sources = tuple(SourceRef.parse(s) for s in ([source] if isinstance(source, str) else source))
+        tags = tuple(dict.fromkeys((*file_tags, *raw.get("tags", ()))))
+        line, col = doc.position(where)
+        return Card(id=raw["id"], type=card_type, fields=fields, choices=choices, answer=answer,
+                    tags=tags, sources=sources, as_of=raw.get("as_of", ""),
+                    notes=raw.get("notes", ""), lint_ignore=tuple(raw.get("lint_ignore", ())),
+                    subdeck=subdeck, path=doc.path, line=line, col=col)
+
+    def _check_unique_ids(self, cards: list[Card]) -> None:
+        first: dict[str, Card] = {}
+        for card in cards:
+            if card.id in first:
+                other = first[card.id]
+                self.errors.append(DeckforgeError(
+                    str(card.path), card.line, card.col, f"duplicate card id `{card.id}`",
+                    f"already used at {other.path}:{other.line}; ids must be unique in a deck",
+                    "id"))
+            else:
+                first[card.id] = card
+
+
+def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
+    """Load every deck under ``decks_dir`` (or only the deck ids in ``only``).
+
+    Raises DeckforgeErrors with every problem found, sorted by position.
+    """
+    loader = _Loader(decks_dir)
+    if not decks_dir.is_dir():
+        raise DeckforgeErrors([DeckforgeError(str(decks_dir), 0, 0, "no decks folder here",
+                                              "run deckforge in the folder that holds decks/, "
+                                              "or pass --decks PATH")])
+    sources = loader.sources()
+    decks: list[Deck] = []
+    for folder in find_deck_folders(decks_dir):
+        deck = loader.deck(folder)
+        if deck is not None:
+            decks.append(deck)
+    seen: dict[str, Deck] = {}
+    for deck in decks:
+        if deck.id in seen:
+            loader.errors.append(DeckforgeError(
+                str(deck.folder / "deck.yaml"), 1, 1, f"duplicate deck id `{deck.id}`",
+                f"also used by {seen[deck.id].folder}/deck.yaml", "id"))
+        seen[deck.id] = deck
+    if loader.errors:
+        raise DeckforgeErrors(loader.errors)
+    if only:
+        unknown = [d for d in only if d not in seen]
+        if unknown:
+            raise DeckforgeErrors([DeckforgeError(
+                str(decks_dir), 0, 0, f"no deck with id `{d}`",
+                "known decks: " + ", ".join(sorted(seen))) for d in unknown])
+        decks = [d for d in decks if d.id in only]
+    return Project(root=decks_dir, decks=tuple(decks), sources=sources)
+
+
+def _under(path: Path, roots: list[Path]) -> bool:
+    p = path.resolve()
+    return any(p == r or r in p.parents for r in roots)
+
+
+def validate_paths(decks_dir: Path, paths: list[Path]) -> tuple[list[DeckforgeError], Project | None]:
+    """Validate the whole project; with ``paths``, keep only problems in files under them."""
+    roots = [p.resolve() for p in paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        return [DeckforgeError(str(p), 0, 0, "no such file or folder") for p in missing], None
+    outside = [p for p in paths if not _under(p, [decks_dir.resolve()])]
+    errors: list[DeckforgeError] = []
+    for path in outside:
+        files = _yaml_files(path) if path.is_dir() else [path]
+        loader = _Loader(decks_dir)
+        for f in files:
+            kind = "deck" if f.name == "deck.yaml" else "sources" if f.name == "sources.yaml" else "cards"
+            if kind == "cards":
+                loader.card_file(f)
+            else:
+                loader.document(f, kind)
+        errors.extend(loader.errors)
+    if len(outside) == len(paths) and paths:
+        return sorted(errors), (None if errors else Project(decks_dir, (), {}))
+    try:
+        project = load_project(decks_dir)
+    except DeckforgeErrors as exc:
+        found = [e for e in exc.errors if not paths or _under(Path(e.path), roots)]
+        return sorted(errors + found), None
+    if paths:
+        project = Project(project.root,
+                          tuple(d for d in project.decks if any(_under(f, roots) for f in
+                                                                (d.folder, *d.files))
+                                or any(_under(d.folder, [r]) or r in d.folder.resolve().parents
+                                       for r in roots)),
+                          project.sources)
+    return sorted(errors), project
+
+
+def anki_card_count(card: Card) -> int:
+    """How many Anki cards a note of ``card`` makes."""
+    if card.type == "reversible":
+        return 2
+    if card.type == "cloze":
+        numbers = {int(n) for name, text in card.fields if name == "text" for n in CLOZE_RE.findall(text)}
+        return len(numbers)
+    return 1
+
+
+def deck_stats(deck: Deck) -> dict[str, Any]:
+    types = {t: sum(1 for c in deck.cards if c.type == t) for t in ("basic", "reversible", "cloze", "choice")}
+    return {"id": deck.id, "name": deck.name, "notes": len(deck.cards),
+            "cards": sum(anki_card_count(c) for c in deck.cards), "types": types}

@@ -1,0 +1,226 @@
+"""Validate raw YAML data against the JSON Schemas in ``schema/`` and explain what is wrong."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .errors import DeckforgeError
+from .loader import RawDocument
+from .model import CARD_TYPES
+
+__all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "card_fields", "schema", "validate_document"]
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+SCHEMA_FILES = {"deck": "deck.schema.json", "cards": "cards.schema.json",
+                "sources": "sources.schema.json"}
+
+_KIND_HINTS = {
+    "deck": "deck.yaml needs `id:` and `name:`",
+    "cards": "a card file needs `cards:` with a list of cards (or `include:`)",
+    "sources": "sources.yaml needs `sources:` mapping names to a title and sections",
+}
+_FIELD_WORDS = {"front", "back", "text", "extra", "question", "explanation", "notes", "name",
+                "description", "subdeck", "title"}
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema for ``kind`` (``deck``, ``cards`` or ``sources``)."""
+    with (SCHEMA_DIR / SCHEMA_FILES[kind]).open(encoding="utf-8") as f:
+        result: dict[str, Any] = json.load(f)
+    return result
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind))
+
+
+@cache
+def card_fields(card_type: str) -> tuple[str, ...]:
+    """The fields a card of ``card_type`` may have, read from the schema."""
+    defs = schema("cards")["$defs"]
+    common = tuple(defs["card"]["properties"])
+    specific = "basic" if card_type == "reversible" else card_type
+    extra = tuple(defs[specific]["properties"]) if specific in defs else ()
+    return common + extra
+
+
+def _allowed(kind: str, doc_path: tuple[Any, ...], instance: dict[str, Any]) -> tuple[str, ...]:
+    s = schema(kind)
+    if kind == "cards" and len(doc_path) == 2 and doc_path[0] == "cards":
+        card_type = instance.get("type", "basic")
+        return card_fields(card_type if isinstance(card_type, str) else "basic")
+    if kind == "cards" and len(doc_path) == 2 and doc_path[0] == "include":
+        return tuple(s["properties"]["include"]["items"]["properties"])
+    if kind == "sources" and len(doc_path) == 2:
+        return tuple(s["properties"]["sources"]["additionalProperties"]["properties"])
+    return tuple(s.get("properties", {}))
+
+
+def _suggest(word: str, options: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""
+
+
+def _name(path: tuple[Any, ...]) -> str:
+    for p in reversed(path):
+        if isinstance(p, str):
+            return p
+    return "value"
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "empty"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "array": "a list",
+               "object": "a mapping of fields", "number": "a number", "boolean": "true or false"}
+
+_PATTERN_HELP = {
+    "id": ("must be lowercase letters, digits and single hyphens", "for example `exam-fee-2026`"),
+    "as_of": ("must be a date written YYYY-MM-DD", "for example as_of: 2026-11-28"),
+    "source": ("must look like `name#section`, optionally followed by a space and text",
+               "for example source: exam-facts#aws-mls-c01 (AWS exam guide)"),
+    "subdeck": ("must not start or end with spaces or ':'", "use `Parent::Child` for deeper levels"),
+    "name": ("must not start or end with spaces or ':'", "use `Parent::Child` for a sub-deck"),
+    "from": ("must name a .yaml file", "for example from: ../_shared/courses.yaml"),
+}
+
+
+def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[DeckforgeError]:
+    path = tuple(err.absolute_path)
+    v = err.validator
+    inst = err.instance
+    name = _name(path)
+    if v in ("additionalProperties", "unevaluatedProperties") and isinstance(inst, dict):
+        if kind == "cards" and inst.get("type", "basic") not in CARD_TYPES:
+            return  # the unknown type is reported; its fields cannot be judged
+        allowed = _allowed(kind, path, inst)
+        for key in inst:
+            if key not in allowed:
+                hint = _suggest(key, allowed) or "allowed here: " + ", ".join(allowed)
+                yield doc.error((*path, key), f"unknown field `{key}`", hint, key=True)
+        return
+    if v == "required" and isinstance(inst, dict):
+        for key in err.validator_value:
+            if key not in inst:
+                where = ""
+                if kind == "cards" and len(path) == 2 and path[0] == "cards":
+                    card_id = inst.get("id")
+                    card_type = inst.get("type", "basic")
+                    where = f" in {card_type} card" + (f" `{card_id}`" if isinstance(card_id, str) else "")
+                    fields = ", ".join(f"`{f}`" for f in _required(card_type))
+                    hint = f"a {card_type} card needs {fields}" if fields else ""
+                else:
+                    hint = _KIND_HINTS[kind] if not path else ""
+                typo = [k for k in inst if _suggest(k, [key])]
+                if typo:
+                    hint = f"`{typo[0]}` looks like a misspelling of `{key}`"
+                yield doc.error(path, f"missing required field `{key}`{where}", hint)
+        return
+    if v == "type":
+        expected = err.validator_value
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        if not path:
+            yield doc.error(path, f"expected {words} at the top of the file, found {_what(inst)}",
+                            _KIND_HINTS[kind])
+            return
+        if path in doc.scalar_text:
+            became, text = doc.scalar_text[path]
+            if expected == "string":
+                yield doc.error(path, f"`{name}` must be text, but YAML read `{text}` as {became}",
+                                f'put it in quotes: {name}: "{text}"' if isinstance(path[-1], str)
+                                else f'put it in quotes: "{text}"')
+                return
+        if inst is None and expected == "string":
+            yield doc.error(path, f"`{name}` is empty", f"write the {name} text after `{name}:`")
+            return
+        yield doc.error(path, f"`{name}` must be {words}, found {_what(inst)}")
+        return
+    if v == "pattern":
+        msg, hint = _PATTERN_HELP.get(name, ("has an invalid form", ""))
+        if isinstance(path[-1], int) and name == "tags":
+            yield doc.error(path, f"a tag cannot contain spaces or quotes: {inst!r}",
+                            "join words with - and use :: for levels, e.g. domain::monitoring")
+            return
+        yield doc.error(path, f"`{name}` {msg}: {inst!r}", hint)
+        return
+    if v == "enum":
+        options = [str(o) for o in err.validator_value]
+        hint = _suggest(str(inst), options) or "one of: " + ", ".join(options)
+        yield doc.error(path, f"unknown {name} `{inst}`", hint)
+        return
+    if v == "minLength":
+        yield doc.error(path, f"`{name}` is empty", f"write the {name} text after `{name}:`")
+        return
+    if v == "maxLength":
+        yield doc.error(path, f"`{name}` is longer than {err.validator_value} characters",
+                        "split it into several cards")
+        return
+    if v in ("minItems", "maxItems"):
+        bound = "at least" if v == "minItems" else "at most"
+        yield doc.error(path, f"`{name}` needs {bound} {err.validator_value} items, found {len(inst)}")
+        return
+    if v == "uniqueItems":
+        yield doc.error(path, f"`{name}` lists the same item twice", "remove the repeat")
+        return
+    if v == "minimum":
+        yield doc.error(path, f"`{name}` must be {err.validator_value} or more, found {inst}",
+                        "choice indices count from 0")
+        return
+    if v == "oneOf" and name == "answer" and isinstance(inst, int) and not isinstance(inst, bool):
+        yield doc.error(path, f"`answer` must be 0 or more, found {inst}", "choice indices count from 0")
+        return
+    if v == "oneOf" and name == "answer":
+        yield doc.error(path, f"`answer` must be a choice index (0, 1, ...) or a list of indices, found {_what(inst)}",
+                        "answer: 0 marks the first choice correct")
+        return
+    if v == "oneOf" and name == "source":
+        yield doc.error(path, "`source` must be `name#section` text or a list of them",
+                        "for example source: exam-facts#aws-mls-c01")
+        return
+    if v == "anyOf" and not path:
+        yield doc.error(path, "a card file needs `cards:` (or `include:`)", _KIND_HINTS[kind])
+        return
+    if v == "propertyNames":
+        yield doc.error(path, f"invalid name in `{name}`: {err.message}",
+                        "names are lowercase letters, digits and hyphens")
+        return
+    yield doc.error(path, f"`{name}`: {err.message}")
+
+
+def _required(card_type: Any) -> tuple[str, ...]:
+    defs = schema("cards")["$defs"]
+    key = "basic" if card_type == "reversible" else card_type
+    if isinstance(key, str) and key in defs and "required" in defs[key]:
+        return tuple(defs[key]["required"])
+    return ()
+
+
+def validate_document(kind: str, doc: RawDocument) -> list[DeckforgeError]:
+    """All the ways ``doc`` breaks the ``kind`` schema, as DeckforgeErrors."""
+    if doc.data is None:
+        return [DeckforgeError(str(doc.path), 1, 1, "file is empty", _KIND_HINTS[kind])]
+    errors: list[DeckforgeError] = []
+    for err in _validator(kind).iter_errors(doc.data):
+        errors.extend(_explain(kind, doc, err))
+    return errors
