@@ -126,7 +126,9 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> None:
     if fmt == "json":
         click.echo("[]")
         return
-    assert project is not None
+    if project is None:  # problems exist, but none in the PATHs asked about
+        click.echo(f"ok: no problems in {', '.join(str(p) for p in paths)}")
+        return
     cards = sum(len(d.cards) for d in project.decks)
     click.echo(f"ok: {len(project.decks)} deck(s), {cards} card(s)")
 
@@ -154,5 +156,32 @@ def list_(obj: Context, fmt: str) -> None:
     widths = [max(len(str(row[i])) for row in table) for i in range(len(header) - 1)]
     for row in table:
         cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                 for i, (c, w) in enumerate(zip(row, widths))]
+                 for i, (c, w) in enumerate(zip(row, widths, strict=False))]
         click.echo("  ".join(cells + [str(row[-1])]))
+
+
+@main.command()
+@click.argument("deck_ids", metavar="[DECK]...", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+@click.pass_obj
+def diff(obj: Context, deck_ids: tuple[str, ...], fmt: str) -> None:
+    """Show what changed since dist/manifest.json: cards added, edited, removed, per deck.
+
+    The Markdown output is meant as release notes for learners. Writes nothing.
+    """
+    from .build import plan_build
+    from .release import release_notes, summarize
+
+    try:
+        result = plan_build(obj.decks, obj.dist, _now(), list(deck_ids) or None)
+    except DeckforgeErrors as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(summarize(result.changes), indent=1, sort_keys=True))
+    else:
+        click.echo(release_notes(result.changes, result.decks), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

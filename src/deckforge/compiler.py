@@ -127,7 +127,7 @@ def _compile_deck(deck: Deck, old: DeckRecord | None, now: int, nt_mods: dict[st
             changes.append(Change(deck.id, kind, card.id))
         record.notes[card.id] = NoteRecord(guid=guid, hash=h, mod=mod)
         live.add(card.id)
-        notes.append(CompiledNote(card.id, guid, nt, tuple(fields[f] for f in nt.fields), tags,
+        notes.append(CompiledNote(card.id, guid, nt, tuple(fields.get(f, "") for f in nt.fields), tags,
                                   deck.subdeck_name(card), mod, removed=False))
     gone = sorted(cid for cid in (old.notes if old else {}) if cid not in live)
     fresh = [cid for cid in gone if old is not None and not old.notes[cid].removed]

@@ -94,6 +94,7 @@ class _Builder:
             return self._mapping(node, path, depth, via_alias)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(n, (*path, i), depth + 1, via_alias) for i, n in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int, via_alias: bool) -> Any:
@@ -116,7 +117,7 @@ class _Builder:
                     "YAML keeps only one of them; remove or rename the other", field=key))
                 continue
             first_seen[key] = line
-            self.doc.key_positions[(*path, key)] = (line, key_node.start_mark.column + 1)
+            self.doc.key_positions[path + (key,)] = (line, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*path, key), depth + 1, via_alias)
         return result
 
@@ -129,7 +130,13 @@ class _Builder:
             value = _SCALAR.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError):
             return str(node.value)
-        if not isinstance(value, str) and node.tag in _TAG_NAMES:
+        finally:
+            # The shared constructor caches every node it builds; drop it so nothing piles up.
+            _SCALAR.constructed_objects.pop(node, None)
+        if not isinstance(value, (bool, int, float)) and value is not None:
+            # `!!binary`, `!!set` and other tags build objects no card field can hold.
+            return str(node.value)
+        if node.tag in _TAG_NAMES:
             self.doc.scalar_text[path] = (_TAG_NAMES[node.tag], str(node.value))
         return value
 
@@ -152,12 +159,27 @@ def _yaml_error(path: Path, exc: yaml.YAMLError, text: str) -> DeckforgeError:
     hint = ""
     lines = text.splitlines()
     bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    bad_char = bad_line[col - 1] if 0 < col <= len(bad_line) else ""
+    opened = getattr(exc, "context_mark", None)
     if "\t" in problem or "\t" in bad_line[: max(col, 1)]:
         hint = "YAML indentation must use spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = 'text containing ": " must be quoted, e.g. front: "Q: what is it?"'
-    elif "found character '@'" in problem or "found character '`'" in problem:
-        hint = "text starting with @ or ` must be quoted"
+    elif "cannot start any token" in problem and bad_char and bad_char in "@`%":
+        # The C parser leaves the character out of its message; name it from the text.
+        hint = f'text starting with {bad_char} must be quoted, e.g. front: "{bad_char}..."'
+    elif "end of stream" in problem and context and "quoted" in context and opened is not None:
+        # The end of the file is a useless place to point at: show where the quote opened.
+        line, col = opened.line + 1, opened.column + 1
+        message = "invalid YAML: a quoted text is never closed"
+        hint = "end it with the same quote it starts with; write '' for a ' inside '...'"
+    elif context and "flow" in context and opened is not None:
+        bracket = "[" if "sequence" in context else "{"
+        hint = (f"the {bracket} on line {opened.line + 1}, column {opened.column + 1} is never "
+                f"closed; text that starts with {bracket} must be quoted")
+    elif "unknown escape character" in problem:
+        hint = ("inside \"...\" a backslash starts an escape: write \\\\ for one backslash, "
+                "or use '...' (MathJax like \\( x \\) needs no quotes at all)")
     elif "found undefined alias" in problem or "recursive" in problem:
         hint = "text starting with * or & must be quoted"
     elif "expected <block end>" in problem or "did not find expected" in problem:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .media import MediaFile
+
 __all__ = ["CARD_TYPES", "Card", "Deck", "Project", "SourceRef"]
 
 CARD_TYPES = ("basic", "reversible", "cloze", "choice")
@@ -48,6 +50,8 @@ class Card:
     path: Path
     line: int
     col: int
+    media: tuple[tuple[str, MediaFile], ...] = ()
+    """Images the text refers to: (Markdown image target as written, the file it ships as)."""
 
     def field(self, name: str) -> str:
         return dict(self.fields).get(name, "")

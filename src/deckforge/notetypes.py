@@ -19,7 +19,7 @@ def stable_id(*parts: str) -> int:
 
 @cache
 def _template(name: str) -> str:
-    return resources.files("deckforge").joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files("deckforge").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

@@ -116,5 +116,5 @@ def read_notes(apkg: Path, guids: list[str]) -> dict[str, tuple[str, dict[str, s
     for guid, mid, flds, tags in rows:
         nt = by_id.get(int(mid))
         if guid in wanted and nt is not None:
-            found[guid] = (nt.key, dict(zip(nt.fields, flds.split("\x1f"))), tags.split())
+            found[guid] = (nt.key, dict(zip(nt.fields, flds.split("\x1f"), strict=False)), tags.split())
     return found

@@ -10,7 +10,7 @@ from typing import Any
 from .errors import DeckforgeError, DeckforgeErrors
 from .loader import RawDocument, load_yaml
 from .model import Card, Deck, Project, SourceRef
-from .schema import card_fields, validate_document
+from .schema import card_fields, check_document
 
 __all__ = ["CLOZE_RE", "anki_card_count", "deck_stats", "find_deck_folders", "load_project",
            "validate_paths"]
@@ -37,15 +37,19 @@ class _Loader:
     decks_dir: Path
     errors: list[DeckforgeError] = field(default_factory=list)
     docs: dict[Path, RawDocument | None] = field(default_factory=dict)
+    bad_cards: dict[Path, set[int]] = field(default_factory=dict)
 
     def document(self, path: Path, kind: str) -> RawDocument | None:
         if path in self.docs:
             return self.docs[path]
         doc, errors = load_yaml(path)
         if doc is not None:
-            errors = validate_document(kind, doc)
-            if errors:
+            errors, bad = check_document(kind, doc)
+            # A broken card does not hide the rest of its file: keep checking the others.
+            if bad is None:
                 doc = None
+            else:
+                self.bad_cards[path] = bad
         self.errors.extend(errors)
         self.docs[path] = doc
         return doc
@@ -97,8 +101,9 @@ class _Loader:
             for i, spec in enumerate(data.get("include", ())):
                 cards.extend(self.include(doc, i, spec, subdeck, file_tags))
         wanted = set(only) if only is not None else None
+        bad = self.bad_cards.get(path, set())
         for i, raw in enumerate(data.get("cards", ())):
-            if wanted is not None and raw["id"] not in wanted:
+            if i in bad or (wanted is not None and raw["id"] not in wanted):
                 continue
             card = self.card(doc, i, raw, subdeck, file_tags)
             if card is not None:

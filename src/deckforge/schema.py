@@ -16,7 +16,8 @@ from .errors import DeckforgeError
 from .loader import RawDocument
 from .model import CARD_TYPES
 
-__all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "card_fields", "schema", "validate_document"]
+__all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "card_fields", "check_document", "schema",
+           "validate_document"]
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 SCHEMA_FILES = {"deck": "deck.schema.json", "cards": "cards.schema.json",
@@ -108,8 +109,9 @@ _PATTERN_HELP = {
 
 def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[DeckforgeError]:
     path = tuple(err.absolute_path)
-    v = err.validator
-    inst = err.instance
+    v: Any = err.validator
+    inst: Any = err.instance
+    expected_value: Any = err.validator_value
     name = _name(path)
     if v in ("additionalProperties", "unevaluatedProperties") and isinstance(inst, dict):
         if kind == "cards" and inst.get("type", "basic") not in CARD_TYPES:
@@ -121,7 +123,7 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
                 yield doc.error((*path, key), f"unknown field `{key}`", hint, key=True)
         return
     if v == "required" and isinstance(inst, dict):
-        for key in err.validator_value:
+        for key in expected_value:
             if key not in inst:
                 where = ""
                 if kind == "cards" and len(path) == 2 and path[0] == "cards":
@@ -138,23 +140,33 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
                 yield doc.error(path, f"missing required field `{key}`{where}", hint)
         return
     if v == "type":
-        expected = err.validator_value
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        expected = expected_value
+        kinds: list[str] = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in kinds)
         if not path:
             yield doc.error(path, f"expected {words} at the top of the file, found {_what(inst)}",
                             _KIND_HINTS[kind])
             return
-        if path in doc.scalar_text:
+        item = isinstance(path[-1], int)
+        what = f"each item of `{name}`" if item else f"`{name}`"
+        if path in doc.scalar_text and doc.scalar_text[path][1]:
             became, text = doc.scalar_text[path]
             if expected == "string":
-                yield doc.error(path, f"`{name}` must be text, but YAML read `{text}` as {became}",
-                                f'put it in quotes: {name}: "{text}"' if isinstance(path[-1], str)
-                                else f'put it in quotes: "{text}"')
+                yield doc.error(path, f"{what} must be text, but YAML read `{text}` as {became}",
+                                f'put it in quotes: "{text}"' if item
+                                else f'put it in quotes: {name}: "{text}"')
                 return
-        if inst is None and expected == "string":
+        if inst is None and expected == "string" and not item:
             yield doc.error(path, f"`{name}` is empty", f"write the {name} text after `{name}:`")
             return
-        yield doc.error(path, f"`{name}` must be {words}, found {_what(inst)}")
+        hint = ""
+        if expected == "string" and isinstance(inst, (list, dict)):
+            hint = "text that starts with [ or { must be put in quotes"
+        elif expected == "array" and not item:
+            hint = f"write each item on its own line starting with `- `, below `{name}:`"
+        elif expected == "object" and item and name == "cards":
+            hint = "each card starts with `- id: ...` and has its fields indented below it"
+        yield doc.error(path, f"{what} must be {words}, found {_what(inst)}", hint)
         return
     if v == "pattern":
         msg, hint = _PATTERN_HELP.get(name, ("has an invalid form", ""))
@@ -165,7 +177,7 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
         yield doc.error(path, f"`{name}` {msg}: {inst!r}", hint)
         return
     if v == "enum":
-        options = [str(o) for o in err.validator_value]
+        options = [str(o) for o in expected_value]
         hint = _suggest(str(inst), options) or "one of: " + ", ".join(options)
         yield doc.error(path, f"unknown {name} `{inst}`", hint)
         return
@@ -173,18 +185,20 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
         yield doc.error(path, f"`{name}` is empty", f"write the {name} text after `{name}:`")
         return
     if v == "maxLength":
-        yield doc.error(path, f"`{name}` is longer than {err.validator_value} characters",
-                        "split it into several cards")
+        what = f"an item of `{name}`" if isinstance(path[-1], int) else f"`{name}`"
+        hint = ("split it into several cards" if name in _FIELD_WORDS or name == "choices"
+                else f"use a shorter {name.removesuffix('s')}")
+        yield doc.error(path, f"{what} is longer than {expected_value} characters", hint)
         return
     if v in ("minItems", "maxItems"):
         bound = "at least" if v == "minItems" else "at most"
-        yield doc.error(path, f"`{name}` needs {bound} {err.validator_value} items, found {len(inst)}")
+        yield doc.error(path, f"`{name}` needs {bound} {expected_value} items, found {len(inst)}")
         return
     if v == "uniqueItems":
         yield doc.error(path, f"`{name}` lists the same item twice", "remove the repeat")
         return
     if v == "minimum":
-        yield doc.error(path, f"`{name}` must be {err.validator_value} or more, found {inst}",
+        yield doc.error(path, f"`{name}` must be {expected_value} or more, found {inst}",
                         "choice indices count from 0")
         return
     if v == "oneOf" and name == "answer" and isinstance(inst, int) and not isinstance(inst, bool):
@@ -218,9 +232,21 @@ def _required(card_type: Any) -> tuple[str, ...]:
 
 def validate_document(kind: str, doc: RawDocument) -> list[DeckforgeError]:
     """All the ways ``doc`` breaks the ``kind`` schema, as DeckforgeErrors."""
+    return check_document(kind, doc)[0]
+
+
+def check_document(kind: str, doc: RawDocument) -> tuple[list[DeckforgeError], set[int] | None]:
+    """Errors, and the indices of the broken cards; None when the file as a whole is broken."""
     if doc.data is None:
-        return [DeckforgeError(str(doc.path), 1, 1, "file is empty", _KIND_HINTS[kind])]
+        return [DeckforgeError(str(doc.path), 1, 1, "file is empty", _KIND_HINTS[kind])], None
     errors: list[DeckforgeError] = []
+    bad_cards: set[int] | None = set()
     for err in _validator(kind).iter_errors(doc.data):
         errors.extend(_explain(kind, doc, err))
-    return errors
+        where = tuple(err.absolute_path)
+        if (kind == "cards" and len(where) >= 2 and where[0] == "cards"
+                and isinstance(where[1], int) and bad_cards is not None):
+            bad_cards.add(where[1])
+        else:
+            bad_cards = None
+    return errors, bad_cards

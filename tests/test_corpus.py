@@ -1,0 +1,109 @@
+"""The corpus of broken and hostile inputs: each case's exact CLI outcome, and dist/ untouched.
+
+Layout (see tests/corpus/README.md): ``tests/corpus/<case>.expected`` names a case. Its input is
+either ``<case>.yaml`` (a card file, dropped into a standard deck) or ``<case>/decks/`` (a whole
+project). Regenerate expectations with ``DECKFORGE_REGEN_CORPUS=1 pytest tests/test_corpus.py``
+and review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from deckforge.cli import main
+from deckforge.project import load_project
+from deckforge.render import render_fields
+
+CORPUS = Path(__file__).parent / "corpus"
+REGEN = os.environ.get("DECKFORGE_REGEN_CORPUS") == "1"
+EPOCH = "1767225600"  # 2026-01-01: notes' modification time, so stdout is stable
+STANDARD_DECK = "id: corpus\nname: Corpus\ndescription: Corpus test deck.\n"
+# A valid, empty manifest (a damaged one is an error of its own) and a deck no source builds.
+OLD_DIST = {"manifest.json": b'{"decks": {}, "format": 1, "note_types": {}}\n',
+            "old.apkg": b"old deck bytes"}
+
+CASES = sorted(p.name.removesuffix(".expected") for p in CORPUS.glob("*.expected"))
+
+
+def _setup(case: str, root: Path) -> None:
+    """Lay out the case's decks/ under ``root`` and an old dist/ that must survive failures."""
+    folder = CORPUS / case
+    single = CORPUS / f"{case}.yaml"
+    if folder.is_dir():
+        shutil.copytree(folder / "decks", root / "decks", symlinks=True)
+    else:
+        deck = root / "decks" / "corpus"
+        deck.mkdir(parents=True)
+        (deck / "deck.yaml").write_text(STANDARD_DECK, encoding="utf-8")
+        # Copy bytes as they are: BOMs, tabs and invalid UTF-8 are the point of some cases.
+        shutil.copyfile(single, deck / "cards.yaml")
+    dist = root / "dist"
+    dist.mkdir()
+    for name, data in OLD_DIST.items():
+        (dist / name).write_bytes(data)
+
+
+def _invoke(*args: str) -> Result:
+    runner = CliRunner()
+    return runner.invoke(main, ["--decks", "decks", "--dist", "dist", *args],
+                         env={"SOURCE_DATE_EPOCH": EPOCH}, catch_exceptions=False)
+
+
+def _transcript(result: Result, root: Path) -> str:
+    parts = [f"exit {result.exit_code}"]
+    if result.stdout:
+        parts.append("--- stdout\n" + result.stdout.rstrip("\n"))
+    if result.stderr:
+        parts.append("--- stderr\n" + result.stderr.rstrip("\n"))
+    if result.exit_code == 0:
+        # A built case shows exactly what reaches Anki: the HTML of every field.
+        project = load_project(root / "decks")
+        for deck in project.decks:
+            for card in deck.cards:
+                for name, value in render_fields(card).items():
+                    parts.append(f"--- {deck.id}/{card.id} {name}\n{value}")
+    return "\n".join(parts) + "\n"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_corpus_is_not_empty_and_every_case_has_an_input() -> None:
+    assert len(CASES) >= 30
+    for case in CASES:
+        assert (CORPUS / case).is_dir() != (CORPUS / f"{case}.yaml").is_file(), case
+    inputs = {p.name.removesuffix(".yaml") for p in CORPUS.glob("*.yaml")}
+    inputs |= {p.name for p in CORPUS.iterdir() if p.is_dir()}
+    assert inputs == set(CASES), "an input without <case>.expected is never run"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _setup(case, tmp_path)
+    monkeypatch.chdir(tmp_path)  # messages show paths relative to the working directory
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+    result = _invoke("build")
+    got = _transcript(result, tmp_path)
+    expected_path = CORPUS / f"{case}.expected"
+    if REGEN:
+        expected_path.write_text(got, encoding="utf-8")
+    assert got == expected_path.read_text(encoding="utf-8")
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
+    if result.exit_code == 1:
+        assert _snapshot(tmp_path / "dist") == OLD_DIST, "a failed build changed dist/"
+        assert sorted(p.name for p in tmp_path.iterdir()) == siblings, "a failed build left files"
+        # validate reads the same files the same way, so it reports exactly the same problems.
+        check = _invoke("validate")
+        assert (check.exit_code, check.stderr) == (1, result.stderr)
+    else:
+        built = _snapshot(tmp_path / "dist")
+        assert {"manifest.json", "old.apkg"} < set(built)
+        assert built["manifest.json"] != OLD_DIST["manifest.json"]

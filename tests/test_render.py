@@ -1,0 +1,33 @@
+"""Rendering: the Markdown subset, raw HTML shown as text, MathJax and cloze untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckforge.render import render_inline, render_markdown
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("plain", "plain"),
+    ("**bold** and *it* and `code`", "<strong>bold</strong> and <em>it</em> and <code>code</code>"),
+    ("line one\nline two", "line one<br />\nline two"),
+    ("- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"),
+    ("1. a\n2. b", "<ol>\n<li>a</li>\n<li>b</li>\n</ol>"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ('<img src=x onerror="alert(1)">', "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"),
+    (r"\(a_1 < b_2\) and \[x^*\]", r"\(a_1 &lt; b_2\) and \[x^*\]"),
+    ("{{c1::USD **200**::price}}", "{{c1::USD <strong>200</strong>::price}}"),
+    ("snake_case_name", "snake_case_name"),
+])
+def test_render_markdown(text: str, html: str) -> None:
+    assert render_markdown(text) == html
+
+
+def test_links_are_not_live() -> None:
+    out = render_markdown("[x](javascript:alert(1)) <javascript:alert(1)>")
+    assert "<a" not in out
+    assert "href" not in out
+
+
+def test_inline_has_no_block_elements() -> None:
+    assert render_inline("- not a list *but emphasis*") == "- not a list <em>but emphasis</em>"
