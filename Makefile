@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: build test check lint preview bench clean
+.PHONY: build test check lint preview bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ build: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/deckforge validate
+	$(BIN)/deckforge lint --strict
 	$(BIN)/deckforge build --check
 
 lint: $(STAMP)
@@ -28,7 +29,16 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 	$(BIN)/deckforge validate
+	$(BIN)/deckforge lint --strict
 	$(BIN)/deckforge build --check
+
+# Time `deckforge validate` and `lint` on the shipped decks (cold process and in-process).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_validate.py
+
+# Regenerate docs/cli.md (from --help) and docs/schema.md (from schema/); tests check both.
+docs: $(STAMP)
+	DECKFORGE_UPDATE_DOCS=1 $(BIN)/python -m pytest -q tests/test_docs.py
 
 preview: $(STAMP)
 	$(BIN)/deckforge preview

@@ -75,3 +75,131 @@ def env_with_epoch(epoch: int) -> dict[str, str]:
     env = dict(os.environ)
     env["SOURCE_DATE_EPOCH"] = str(epoch)
     return env
+
+
+def png_bytes(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (40, 90, 200)) -> bytes:
+    """A valid PNG image of one colour (no image library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(rgb) * width
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+
+
+SAMPLE_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
+              '<rect width="120" height="40" rx="6" fill="#f58518"/></svg>\n')
+
+# One card of every type and shape the preview and the note types must get right: images (in a
+# deck folder and in the library folder), clozes with hints, nesting and MathJax, choices with
+# several answers, empty optional fields, long unbreakable text for phone widths.
+SAMPLE_FILES: dict[str, str] = {
+    "basics.yaml": r"""
+        subdeck: Basics
+        tags: [sample, domain::imaging]
+        include:
+          - from: ../_lib/shared.yaml
+        cards:
+          - id: basic-image
+            front: |
+              Which chart shows **drift**? `psi > 0.2` and \(x^2 < y\)
+              ![A "drift" <chart> & more](images/chart.png)
+            back: |
+              - the *orange* one
+              - not the blue one
+            source: article#sec some detail
+            as_of: 2026-11-28
+          - id: reversible-long
+            type: reversible
+            tags: [pair]
+            front: @LONG_WORD@
+            back: "Line one\nline two with <b>raw html</b> & ampersand"
+          - id: basic-code
+            front: What does this print?
+            back: |
+              ```
+              print("a very long line of code that would overflow a phone screen if it did not wrap at all")
+              ```
+    """,
+    "cloze.yaml": r"""
+        subdeck: Cloze
+        tags: [sample]
+        cards:
+          - id: cloze-many
+            type: cloze
+            text: '@CLOZE_TEXT@'
+            extra: Prices change; check the **exam guide**.
+            source: article#fees
+          - id: cloze-nested
+            type: cloze
+            text: "{{c1::outer {{c2::inner}} text}} stays."
+    """,
+    "choice.yaml": r"""
+        subdeck: Choice
+        tags: [sample, domain::monitoring]
+        cards:
+          - id: choice-multi
+            type: choice
+            question: |
+              Which **two** are drift signals?
+              ![chart](images/chart.png)
+            choices: [PSI above threshold, More GPUs, "`KL` divergence rising", Bigger batch]
+            answer: [0, 2]
+            explanation: Both compare input distributions over time.
+            source: article#drift
+          - id: choice-single
+            type: choice
+            question: Pick one.
+            choices: [Alpha, Beta]
+            answer: 1
+    """,
+}
+
+# Kept out of the YAML above only to keep source lines short.
+_SAMPLE_LONG = {
+    "@LONG_WORD@": "Supercalifragilisticexpialidocious_and_an_unbroken_identifier_that_is_far_too_long"
+                   "_for_a_phone_screen_width",
+    "@CLOZE_TEXT@": 'The {{c1::fee}} is {{c2::USD 200::money}}, {{c1::é & "quoted"}}; '
+                    "\\(a < {{c3::b}}\\) {{c3::![orange box](images/box.svg)}}",
+}
+for _name, _text in SAMPLE_FILES.items():
+    for _key, _value in _SAMPLE_LONG.items():
+        SAMPLE_FILES[_name] = SAMPLE_FILES[_name].replace(_key, _value)
+
+SAMPLE_LIBRARY = r"""
+    tags: [shared]
+    cards:
+      - id: shared-image
+        front: A shared card with its own image ![library image](img/lib.png)
+        back: From the library folder.
+"""
+
+SAMPLE_TEXTS = {
+    "basic-image": "Which chart shows",
+    "reversible-long": "Supercalifragilisticexpialidocious",
+    "basic-code": "What does this print?",
+    "cloze-many": "The",
+    "cloze-nested": "stays.",
+    "choice-multi": "are drift signals?",
+    "choice-single": "Pick one.",
+    "shared-image": "A shared card with its own image",
+}
+"""A piece of visible text of every sample card (by card id)."""
+
+
+def make_sample_deck(root: Path, deck_id: str = "sample") -> Path:
+    """A deck with every card type, images included, under ``root/decks``."""
+    folder = make_deck(root, deck_id, SAMPLE_FILES, name="Sample::Deck")
+    (folder / "images").mkdir()
+    (folder / "images" / "chart.png").write_bytes(png_bytes())
+    (folder / "images" / "box.svg").write_text(SAMPLE_SVG, encoding="utf-8")
+    library = root / "decks" / "_lib"
+    write(library / "shared.yaml", SAMPLE_LIBRARY)
+    (library / "img").mkdir()
+    (library / "img" / "lib.png").write_bytes(png_bytes(2, 2, (200, 60, 40)))
+    return folder

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,6 +64,26 @@ def _lock(dist_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+_FAULT_ENV = "DECKFORGE_TEST_KILL_AT"
+"""Tests set this to a step name of commit_dist to have the build SIGKILL itself there."""
+
+
+def _fault(step: str) -> None:
+    if os.environ.get(_FAULT_ENV) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b),
+                          rename_exchange) == 0)
+
+
 def _recover(dist_dir: Path) -> None:
     """Finish or undo a swap that an interrupted build left half done."""
     old = dist_dir.with_name(f".{dist_dir.name}.old")
@@ -82,29 +104,44 @@ def commit_dist(dist_dir: Path, files: dict[str, bytes]) -> list[str]:
     dist_dir = dist_dir.absolute()
     dist_dir.parent.mkdir(parents=True, exist_ok=True)
     with _lock(dist_dir):
-        _recover(dist_dir)
-        changed = sorted(name for name, data in files.items()
-                         if not (dist_dir / name).is_file() or (dist_dir / name).read_bytes() != data)
-        if not changed:
-            return []
-        staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}.new-", dir=dist_dir.parent))
-        staging.chmod(0o755)
-        if dist_dir.is_dir():
-            for item in sorted(dist_dir.iterdir()):
-                if item.is_file() and item.name not in files:
-                    shutil.copy2(item, staging / item.name)
-        for name, data in sorted(files.items()):
-            with open(staging / name, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-        old = dist_dir.with_name(f".{dist_dir.name}.old")
-        if dist_dir.exists():
-            dist_dir.rename(old)
-        staging.rename(dist_dir)
-        if old.exists():
-            shutil.rmtree(old)
+        return _commit_locked(dist_dir, files)
+
+
+def _commit_locked(dist_dir: Path, files: dict[str, bytes]) -> list[str]:
+    _recover(dist_dir)
+    changed = sorted(name for name, data in files.items()
+                     if not (dist_dir / name).is_file() or (dist_dir / name).read_bytes() != data)
+    if not changed:
+        return []
+    staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}.new-", dir=dist_dir.parent))
+    staging.chmod(0o755)
+    _fault("staging")
+    if dist_dir.is_dir():
+        for item in sorted(dist_dir.iterdir()):
+            if item.is_file() and item.name not in files:
+                shutil.copy2(item, staging / item.name)
+    for name, data in sorted(files.items()):
+        with open(staging / name, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        _fault("writing")
+    _fault("staged")
+    if dist_dir.is_dir() and _exchange(staging, dist_dir):
+        # dist/ now holds the new files and the staging folder the old ones: at no moment
+        # was there no dist/ (two renames leave a gap between them).
+        _fault("swapped")
+        shutil.rmtree(staging)
         return changed
+    old = dist_dir.with_name(f".{dist_dir.name}.old")
+    if dist_dir.exists():
+        dist_dir.rename(old)
+        _fault("moved-old")
+    staging.rename(dist_dir)
+    _fault("swapped")
+    if old.exists():
+        shutil.rmtree(old)
+    return changed
 
 
 def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = None,
@@ -113,14 +150,22 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
 
     Raises DeckforgeErrors for invalid input; then dist/ is not touched.
     """
-    result = plan_build(decks_dir, dist_dir, now, only)
     if check:
+        result = plan_build(decks_dir, dist_dir, now, only)
         result.stale = sorted(name for name, data in result.files.items()
                               if not (dist_dir / name).is_file()
                               or (dist_dir / name).read_bytes() != data)
         return result
+    load_project(decks_dir, only)  # invalid input fails here, before dist/ is even locked
+    dist_abs = dist_dir.absolute()
     try:
-        result.written = commit_dist(dist_dir, result.files)
+        dist_abs.parent.mkdir(parents=True, exist_ok=True)
+        # Plan under the lock too: a build reading the manifest and the decks while another
+        # swaps dist/ could pair an old manifest with new decks.
+        with _lock(dist_abs):
+            _recover(dist_abs)
+            result = plan_build(decks_dir, dist_abs, now, only)
+            result.written = _commit_locked(dist_abs, result.files)
     except OSError as exc:
         raise DeckforgeErrors([DeckforgeError(str(dist_dir), 0, 0,
                                               f"cannot write the decks: {exc}")]) from exc

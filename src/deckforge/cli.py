@@ -183,5 +183,131 @@ def diff(obj: Context, deck_ids: tuple[str, ...], fmt: str) -> None:
         click.echo(release_notes(result.changes, result.decks), nl=False)
 
 
+@main.command()
+@click.argument("deck_ids", metavar="[DECK]...", nargs=-1)
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("preview"), show_default=True,
+              help="Folder to write the site to (replaced on each run).")
+@click.pass_obj
+def preview(obj: Context, deck_ids: tuple[str, ...], out: Path) -> None:
+    """Write a static HTML site showing every card (or the DECKs' cards) front and back.
+
+    Cards go through the same templates and stylesheet as the .apkg, in light and dark
+    mode; each deck page has statistics and a search by text and tag:name. Works offline.
+    """
+    from .preview import write_preview
+    from .project import load_project
+
+    try:
+        result = write_preview(load_project(obj.decks, list(deck_ids) or None), out)
+    except DeckforgeErrors as exc:
+        _fail(exc)
+    click.echo(f"{out / 'index.html'}: {result.decks} deck(s), {result.notes} card(s), "
+               f"{result.faces} Anki card(s)")
+
+
+class _LintCommand(click.Command):
+    """Lists the lint rules under --help, importing them only when help is shown."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .lint import NOT_A_RULE, RULES
+
+        with formatter.section("Rules"):
+            formatter.write_dl([(r.name, r.reason) for r in RULES.values()]
+                               + [(f"({name})", why) for name, why in NOT_A_RULE.items()])
+        super().format_epilog(ctx, formatter)
+
+
+@main.command(cls=_LintCommand)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when there are findings (for CI and pre-commit).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format for findings.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Judge as_of against this date (YYYY-MM-DD) instead of today.")
+@click.option("--rules", "show_rules", is_flag=True, help="List the rules and exit.")
+@click.pass_obj
+def lint(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str,
+         today: Any, show_rules: bool) -> None:
+    """Report card-quality problems as file:line:col warnings, each with a rule name.
+
+    Files are validated first; invalid files are reported as errors (exit 1). Findings exit 0,
+    or 1 with --strict. With PATHs, only findings in those files or folders are shown.
+
+    Silence a rule for one card with `lint_ignore: [RULE]` in the card (for the duplicate
+    rules: in either card). Thresholds, and rules turned off for all cards, go in
+    decks/lint.yaml (see docs/schema.md).
+    """
+    import datetime as dt
+
+    from .lint import NOT_A_RULE, RULES, lint_paths
+
+    if show_rules:
+        width = max(len(n) for n in (*RULES, *NOT_A_RULE)) + 2
+        for rule in RULES.values():
+            click.echo(f"{rule.name.ljust(width)}{rule.reason}")
+        for name, why in NOT_A_RULE.items():
+            click.echo(f"{('(' + name + ')').ljust(width)}{why}")
+        return
+    day = today.date() if today is not None else dt.date.today()
+    errors, findings = lint_paths(obj.decks, list(paths), day)
+    if fmt == "json":
+        rows = [{**e.to_dict(), "severity": "error", "rule": ""} for e in errors]
+        click.echo(json.dumps(rows + [f.to_dict() for f in findings], indent=1))
+    elif errors:
+        _report(errors)
+    else:
+        color = sys.stdout.isatty()
+        for finding in findings:
+            click.echo(finding.format(color))
+        n = len(findings)
+        click.echo(f"{n} warning{'s' if n != 1 else ''}" if n else "ok: no findings")
+    if errors or (strict and findings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("deck")
+@click.option("--type", "card_type", type=click.Choice(["basic", "reversible", "cloze", "choice"]),
+              default="basic", show_default=True, help="Card type of the skeleton.")
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Card file to append to, relative to the deck folder (created if missing). "
+                   "[default: cards.yaml]")
+@click.option("--id", "card_id", help="Card id (never changes once shipped). [default: <file>-<n>]")
+@click.option("--create", is_flag=True, help="Create the deck folder and its deck.yaml first.")
+@click.option("--name", help="With --create: the deck name shown in Anki. [default: DECK]")
+@click.pass_obj
+def new(obj: Context, deck: str, card_type: str, file: Path | None, card_id: str | None,
+        create: bool, name: str | None) -> None:
+    """Append a card skeleton with a fresh id to a card file of DECK (a deck id).
+
+    Text is appended, so the comments and formatting above stay as they were. The skeleton
+    is valid with TODO placeholders; `deckforge lint` flags them (todo-placeholder) until
+    they are replaced. Prints file:line:col of the new card.
+    """
+    from .errors import display_path
+    from .scaffold import ID_RE, add_card, create_deck
+
+    if name is not None and not create:
+        raise click.UsageError("--name only applies with --create")
+    if create and not ID_RE.match(deck):
+        raise click.BadParameter("a deck id is lowercase letters, digits and single hyphens",
+                                 param_hint="DECK")
+    if card_id is not None and not ID_RE.match(card_id):
+        raise click.BadParameter("a card id is lowercase letters, digits and single hyphens",
+                                 param_hint="--id")
+    try:
+        if create:
+            folder = create_deck(obj.decks, deck, name or deck)
+            click.echo(f"{display_path(folder / 'deck.yaml')}:1:1: created deck `{deck}`")
+        result = add_card(obj.decks, deck, card_type, file, card_id, obj.dist)
+    except DeckforgeErrors as exc:
+        _fail(exc)
+    made = " (new file)" if result.created_file else ""
+    click.echo(f"{display_path(result.path)}:{result.line}:{result.col}: "
+               f"added {card_type} card `{result.card_id}`{made}")
+    click.echo("next: replace the TODOs, add a source, then run `deckforge lint`")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

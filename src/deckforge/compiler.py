@@ -57,6 +57,8 @@ class CompiledDeck:
     notes: tuple[CompiledNote, ...]
     id_base: int
     note_type_mods: tuple[tuple[int, int], ...]
+    media: tuple[tuple[str, bytes], ...] = ()
+    """The image files the deck's notes show: (content-hashed media name, bytes), sorted."""
 
 
 @dataclass(frozen=True, order=True)
@@ -161,7 +163,8 @@ def _compile_deck(deck: Deck, old: DeckRecord | None, now: int, nt_mods: dict[st
         description_html=render_markdown(deck.description) if deck.description else "",
         anki_deck_ids=tuple((n, stable_id("deckforge-deck", deck.id, n)) for n in names),
         notes=tuple(notes), id_base=id_base,
-        note_type_mods=tuple((NOTE_TYPES[k].id, nt_mods[k]) for k in used))
+        note_type_mods=tuple((NOTE_TYPES[k].id, nt_mods[k]) for k in used),
+        media=tuple(sorted({m.name: m.data for card in deck.cards for _, m in card.media}.items())))
     return compiled, record, changes
 
 

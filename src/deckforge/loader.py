@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
+_KNOWN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in (
+    "str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge", "value"))
+# Control characters do not display, and YAML only lets them in through "\a"-style escapes.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _TAG_NAMES = {
     "tag:yaml.org,2002:bool": "a boolean",
     "tag:yaml.org,2002:int": "a number",
@@ -90,6 +95,12 @@ class _Builder:
                     node, f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values",
                     "write the values out instead of nesting anchors and aliases (*name)"))
         self.doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _KNOWN_TAGS:
+            # `!!python/object`, `!!binary`, `!custom`: plain data is all a card file holds.
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.errors.append(self._err(node, f"YAML tag `{tag}` is not supported",
+                                         "remove the tag; put text in quotes if it must stay text"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth, via_alias)
         if isinstance(node, yaml.SequenceNode):
@@ -122,6 +133,12 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        bad = _CONTROL_RE.search(node.value)
+        if bad:
+            name = next((str(p) for p in reversed(path) if isinstance(p, str)), "text")
+            self.errors.append(self._err(
+                node, f"`{name}` contains the control character U+{ord(bad.group()):04X}",
+                "remove it: control characters do not display on a card"))
         if node.tag in (_STR, _TIMESTAMP) or node.style:
             # Dates stay text as written: YAML 1.2 has no timestamps, and `as_of` is checked
             # against a pattern instead of being turned into a date and back.
@@ -151,6 +168,14 @@ class _Abort(Exception):
 
 
 def _yaml_error(path: Path, exc: yaml.YAMLError, text: str) -> DeckforgeError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # Raised before parsing, with an offset instead of a line and column.
+        at = min(max(exc.position, 0), len(text))
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        return DeckforgeError(str(path), line, col,
+                              f"file contains the control character U+{exc.character:04X}",
+                              "remove it: control characters do not display on a card")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -189,13 +214,16 @@ def _yaml_error(path: Path, exc: yaml.YAMLError, text: str) -> DeckforgeError:
     return DeckforgeError(str(path), line, col, message, hint)
 
 
+def _too_big(path: Path, size: int) -> DeckforgeError:
+    return DeckforgeError(str(path), 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                          "split the cards into several files")
+
+
 def parse_yaml(path: Path, raw: bytes) -> tuple[RawDocument | None, list[DeckforgeError]]:
     """Parse ``raw`` (the bytes of ``path``) into a RawDocument, or return the errors."""
     doc = RawDocument(path=path, data=None)
     if len(raw) > MAX_FILE_BYTES:
-        return None, [DeckforgeError(str(path), 1, 1,
-                                     f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                     "split the cards into several files")]
+        return None, [_too_big(path, len(raw))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -238,7 +266,8 @@ def load_yaml(path: Path) -> tuple[RawDocument | None, list[DeckforgeError]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return parse_yaml(path, b"\0" * (MAX_FILE_BYTES + 1))
+            # Refuse without reading it: the file may be huge (or endless, like a pipe).
+            return None, [_too_big(path, size)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [DeckforgeError(str(path), 0, 0, f"cannot read file: {exc.strerror}")]

@@ -7,16 +7,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DeckforgeError, DeckforgeErrors
-from .loader import RawDocument, load_yaml
+from .errors import DeckforgeError, DeckforgeErrors, display_path
+from .cache import load_checked
+from .loader import RawDocument
+from .media import MediaFile, load_image
 from .model import Card, Deck, Project, SourceRef
-from .schema import card_fields, check_document
+from .render import image_sources
+from .schema import card_fields
 
 __all__ = ["CLOZE_RE", "anki_card_count", "deck_stats", "find_deck_folders", "load_project",
            "validate_paths"]
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::")
 _TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
+
+
+_CLOZE_TOKEN_RE = re.compile(r"\{\{c\d+::|\}\}")
+
+
+def _unclosed_cloze(text: str) -> str:
+    """The first cloze opening (``{{c1::``) that no ``}}`` closes, or ''."""
+    open_tokens: list[str] = []
+    for m in _CLOZE_TOKEN_RE.finditer(text):
+        if m.group(0) == "}}":
+            if open_tokens:
+                open_tokens.pop()
+        else:
+            open_tokens.append(m.group(0))
+    return open_tokens[0] if open_tokens else ""
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -38,13 +56,15 @@ class _Loader:
     errors: list[DeckforgeError] = field(default_factory=list)
     docs: dict[Path, RawDocument | None] = field(default_factory=dict)
     bad_cards: dict[Path, set[int]] = field(default_factory=dict)
+    include_sites: dict[int, tuple[Path | str, int, int]] = field(default_factory=dict)
+    """id() of an included Card -> where the deck's file includes it."""
 
     def document(self, path: Path, kind: str) -> RawDocument | None:
         if path in self.docs:
             return self.docs[path]
-        doc, errors = load_yaml(path)
+        # load_yaml + check_document, with a content-keyed cache and a fast path (cache.py).
+        doc, errors, bad = load_checked(path, kind, self.decks_dir)
         if doc is not None:
-            errors, bad = check_document(kind, doc)
             # A broken card does not hide the rest of its file: keep checking the others.
             if bad is None:
                 doc = None
@@ -100,6 +120,11 @@ class _Loader:
         if inherited is None:
             for i, spec in enumerate(data.get("include", ())):
                 cards.extend(self.include(doc, i, spec, subdeck, file_tags))
+        elif "include" in data:
+            # Includes are one level deep, so a deck's cards are all named in its own folder.
+            self.errors.append(doc.error(("include",), "a library file cannot include other files",
+                                         "include the other library file from the deck directly",
+                                         key=True))
         wanted = set(only) if only is not None else None
         bad = self.bad_cards.get(path, set())
         for i, raw in enumerate(data.get("cards", ())):
@@ -109,7 +134,8 @@ class _Loader:
             if card is not None:
                 cards.append(card)
         if only is not None and from_doc is not None:
-            have = {c.id for c in cards} | {r["id"] for r in data.get("cards", ())}
+            have = {c.id for c in cards} | {r.get("id") for r in data.get("cards", ())
+                                            if isinstance(r, dict)}
             for j, card_id in enumerate(only):
                 if card_id not in have:
                     self.errors.append(from_doc.error(
@@ -135,9 +161,13 @@ class _Loader:
             return []
         if not target.is_file():
             self.errors.append(doc.error(where, f"included file `{spec['from']}` does not exist",
-                                         f"looked for {target}"))
+                                         f"looked for {display_path(target)}"))
             return []
-        return self.card_file(target, spec.get("cards"), (subdeck, tags), doc, ("include", i))
+        cards = self.card_file(target, spec.get("cards"), (subdeck, tags), doc, ("include", i))
+        line, col = doc.position(where)
+        for card in cards:
+            self.include_sites[id(card)] = (doc.path, line, col)
+        return cards
 
     def card(self, doc: RawDocument, i: int, raw: dict[str, Any], subdeck: str,
              file_tags: tuple[str, ...]) -> Card | None:
@@ -154,13 +184,24 @@ class _Loader:
             self.errors.append(doc.error((*where, "text"), "cloze text has no deletion",
                                          "mark what to hide as {{c1::hidden text}}"))
             ok = False
+        elif card_type == "cloze" and (unclosed := _unclosed_cloze(raw["text"])):
+            self.errors.append(doc.error((*where, "text"), f"cloze deletion `{unclosed}` is never closed",
+                                         "end every deletion with }} — Anki drops the text after an "
+                                         "unclosed one"))
+            ok = False
         answer: tuple[int, ...] = ()
         choices: tuple[str, ...] = ()
         if card_type == "choice":
             choices = tuple(raw["choices"])
             answer = tuple(raw["answer"]) if isinstance(raw["answer"], list) else (raw["answer"],)
             for a in answer:
-                if a >= len(choices):
+                if isinstance(a, float):
+                    # JSON Schema counts 1.0 as an integer; an index must be written as one.
+                    self.errors.append(doc.error(
+                        (*where, "answer"), f"`answer` must be a whole number, found {a}",
+                        f"write answer: {int(a)}"))
+                    ok = False
+                elif a >= len(choices):
                     self.errors.append(doc.error(
                         (*where, "answer"), f"answer {a} is out of range: there are {len(choices)} choices",
                         f"choices count from 0, so the last one is {len(choices) - 1}"))
@@ -169,7 +210,8 @@ class _Loader:
                 if not choice.strip():
                     self.errors.append(doc.error((*where, "choices", j), "choice is empty"))
                     ok = False
-        if not ok:
+        media = self.card_media(doc, where, raw, choices)
+        if not ok or media is None:
             return None
         names = [f for f in card_fields(card_type) if f in _TEXT_FIELDS]
         fields = tuple((f, raw[f]) for f in names if f in raw)
@@ -180,17 +222,56 @@ class _Loader:
         return Card(id=raw["id"], type=card_type, fields=fields, choices=choices, answer=answer,
                     tags=tags, sources=sources, as_of=raw.get("as_of", ""),
                     notes=raw.get("notes", ""), lint_ignore=tuple(raw.get("lint_ignore", ())),
-                    subdeck=subdeck, path=doc.path, line=line, col=col)
+                    subdeck=subdeck, path=doc.path, line=line, col=col, media=media)
+
+    def card_media(self, doc: RawDocument, where: tuple[Any, ...], raw: dict[str, Any],
+                   choices: tuple[str, ...]) -> tuple[tuple[str, MediaFile], ...] | None:
+        """The images a card's text shows, or None after reporting the ones that are wrong."""
+        texts = [((*where, name), raw[name]) for name in _TEXT_FIELDS
+                 if isinstance(raw.get(name), str)]
+        texts += [((*where, "choices", j), choice) for j, choice in enumerate(choices)]
+        if not any("!" in text and "[" in text for _, text in texts):
+            return ()  # no image syntax possible: skip resolving paths (costly on big decks)
+        # Images live in the card's deck folder, or in the library folder for shared cards.
+        try:
+            rel = doc.path.resolve().relative_to(self.decks_dir.resolve())
+            root = self.decks_dir / rel.parts[0] if len(rel.parts) > 1 else doc.path.parent
+        except ValueError:
+            root = doc.path.parent
+        found: dict[str, MediaFile] = {}
+        ok = True
+        for at, text in texts:
+            for src in image_sources(text):
+                if src in found:
+                    continue
+                media, message, hint = load_image(src, doc.path, root)
+                if media is None:
+                    self.errors.append(doc.error(at, message, hint))
+                    ok = False
+                else:
+                    found[src] = media
+        return tuple(sorted(found.items())) if ok else None
+
+    def _describe(self, card: Card) -> str:
+        where = f"{display_path(card.path)}:{card.line}:{card.col}"
+        site = self.include_sites.get(id(card))
+        if site is not None:
+            where += f" (included at {display_path(site[0])}:{site[1]}:{site[2]})"
+        return where
 
     def _check_unique_ids(self, cards: list[Card]) -> None:
         first: dict[str, Card] = {}
         for card in cards:
             if card.id in first:
-                other = first[card.id]
+                # An included card is reported where the deck includes it: that is what to edit.
+                path, line, col = self.include_sites.get(id(card), card.location)
+                message = f"duplicate card id `{card.id}`"
+                if id(card) in self.include_sites:
+                    message += f" (included from {display_path(card.path)}:{card.line})"
                 self.errors.append(DeckforgeError(
-                    str(card.path), card.line, card.col, f"duplicate card id `{card.id}`",
-                    f"already used at {other.path}:{other.line}; ids must be unique in a deck",
-                    "id"))
+                    str(path), line, col, message,
+                    f"already used at {self._describe(first[card.id])}; "
+                    "ids must be unique in a deck", "id"))
             else:
                 first[card.id] = card
 
@@ -261,11 +342,13 @@ def validate_paths(decks_dir: Path, paths: list[Path]) -> tuple[list[DeckforgeEr
         found = [e for e in exc.errors if not paths or _under(Path(e.path), roots)]
         return sorted(errors + found), None
     if paths:
-        project = Project(project.root,
-                          tuple(d for d in project.decks if any(_under(f, roots) for f in
-                                                                (d.folder, *d.files))
-                                or any(_under(d.folder, [r]) or r in d.folder.resolve().parents
-                                       for r in roots)),
+        def concerned(deck: Deck) -> bool:
+            # A deck matters when a PATH lies inside it, holds it, or is a file it includes.
+            files = {*(c.path.resolve() for c in deck.cards), *(f.resolve() for f in deck.files)}
+            folder = deck.folder.resolve()
+            return any(_under(folder, [r]) or _under(r, [folder]) or r in files for r in roots)
+
+        project = Project(project.root, tuple(d for d in project.decks if concerned(d)),
                           project.sources)
     return sorted(errors), project
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 
+from .fastmd import fast_block, fast_inline
 from .model import Card
 
-__all__ = ["render_markdown", "render_inline", "render_fields", "LETTERS"]
+__all__ = ["render_markdown", "render_inline", "render_fields", "image_sources", "LETTERS"]
 
 LETTERS = "ABCDEFGH"
 _MATH_RE = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
@@ -18,16 +21,40 @@ _CLOZE_RE = re.compile(r"\{\{(c\d+)::|::|\}\}")
 # Private-use characters mark placeholders; they are stripped from user text first.
 _PLACEHOLDER = "\ue000{}\ue001"
 _PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
+_ANKI_TAG_RE = re.compile(r"\[(?=sound:|anki:|/anki:)", re.IGNORECASE)
 
 
 @cache
-def _md() -> MarkdownIt:
+def _md(images: bool = False) -> MarkdownIt:
     # CommonMark with raw HTML off: any tag in the text is escaped and shows as text.
-    # Links and images are not part of the card subset, so their syntax shows as typed.
+    # Links are not part of the card subset, so their syntax shows as typed; so do images
+    # unless the caller knows which media file each one ships as (card fields do).
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False})
-    md.disable(["html_block", "html_inline", "link", "image", "linkify", "reference",
-                "autolink"], ignoreInvalid=True)
+    md.disable(["html_block", "html_inline", "link", "linkify", "reference", "autolink"],
+               ignoreInvalid=True)
+    if images:
+        md.add_render_rule("image", _render_image)
+    else:
+        md.disable("image")
     return md
+
+
+def _render_image(self: Any, tokens: Sequence[Any], idx: int, options: Any,
+                  env: dict[str, Any]) -> str:
+    """An image as Anki media: the content-hashed file name and an escaped alt text."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    name = env["images"].get(src)
+    if name is None:  # not resolved by the loader: show the syntax as typed, like a link
+        return html.escape(f"![{token.content}]({src})")
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    # Placeholders inside alt text must not come back as cloze markers (Anki would turn them
+    # into <span>s inside the attribute) nor as unquoted math: keep only the math's text.
+    saved: list[str] = env["saved"]
+    alt = _PLACEHOLDER_RE.sub(
+        lambda m: "" if saved[int(m.group(1))].startswith(("{{", "::", "}}"))
+        else html.unescape(saved[int(m.group(1))]), alt)
+    return f'<img src="{html.escape(name)}" alt="{html.escape(alt)}">'
 
 
 def _protect(text: str) -> tuple[str, list[str]]:
@@ -45,38 +72,70 @@ def _protect(text: str) -> tuple[str, list[str]]:
 
 
 def _restore(rendered: str, saved: list[str]) -> str:
-    return _PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], rendered)
+    return _defuse(_PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], rendered))
 
 
-def render_markdown(text: str) -> str:
-    """Render block Markdown (paragraphs, lists, code) to HTML; raw HTML stays text."""
+def _defuse(rendered: str) -> str:
+    """Keep Anki's own markup in card text as text: Anki plays ``[sound:file]`` and reads
+    ``[anki:tts]`` aloud wherever they appear, even inside attributes; ``&#91;`` shows the same."""
+    return _ANKI_TAG_RE.sub("&#91;", rendered)
+
+
+def render_markdown(text: str, images: Mapping[str, str] | None = None) -> str:
+    """Render block Markdown (paragraphs, lists, code) to HTML; raw HTML stays text.
+
+    ``images`` maps each image target as written to its media file name; without it,
+    image syntax shows as typed.
+    """
     protected, saved = _protect(text.strip())
-    rendered = _md().render(protected).strip()
+    env = {"images": images, "saved": saved}
+    # Plain one-line text skips markdown-it: same bytes, many times faster (fastmd.py).
+    rendered = fast_block(protected)
+    if rendered is None:
+        rendered = _md(images is not None).render(protected, env).strip()
     # A single paragraph needs no <p> wrapper: it keeps cards compact in Anki's editor.
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return _restore(rendered, saved)
 
 
-def render_inline(text: str) -> str:
+def render_inline(text: str, images: Mapping[str, str] | None = None) -> str:
     """Render one line of Markdown without block elements (for choices and sources)."""
     protected, saved = _protect(text.strip())
-    return _restore(_md().renderInline(protected), saved)
+    env = {"images": images, "saved": saved}
+    fast = fast_inline(protected)
+    return _restore(fast if fast is not None else _md(images is not None).renderInline(protected, env), saved)
+
+
+def image_sources(text: str) -> list[str]:
+    """The targets of the Markdown images in ``text``, as the renderer will look them up."""
+    protected, _ = _protect(text.strip())
+    if "![" not in protected:
+        return []  # every image starts with ![ (most text has none: skip the parse)
+    found: list[str] = []
+    stack = list(_md(True).parse(protected))
+    while stack:
+        token = stack.pop(0)
+        if token.type == "image":
+            found.append(str(token.attrGet("src") or ""))
+        stack[:0] = token.children or []
+    return list(dict.fromkeys(found))
 
 
 def _choices_html(card: Card, marked: bool) -> str:
+    images = {src: media.name for src, media in card.media}
     items = []
     for i, choice in enumerate(card.choices):
         correct = i in card.answer
         cls = "choice correct" if (marked and correct) else ("choice wrong" if marked else "choice")
         mark = '<span class="mark" aria-label="correct">✓</span> ' if (marked and correct) else ""
         items.append(f'<li class="{cls}"><span class="letter">{LETTERS[i]}</span> '
-                     f'<span class="choice-text">{mark}{render_inline(choice)}</span></li>')
+                     f'<span class="choice-text">{mark}{render_inline(choice, images)}</span></li>')
     return f'<ol class="choices">{"".join(items)}</ol>'
 
 
 def _source_html(card: Card) -> str:
-    parts = [html.escape(str(s), quote=False) for s in card.sources]
+    parts = [_defuse(html.escape(str(s), quote=False)) for s in card.sources]
     text = "; ".join(parts)
     if card.as_of:
         text = f"{text} · as of {html.escape(card.as_of)}" if text else f"as of {html.escape(card.as_of)}"
@@ -86,20 +145,22 @@ def _source_html(card: Card) -> str:
 def render_fields(card: Card) -> dict[str, str]:
     """The HTML of every field of ``card``'s note type, by field name."""
     source = _source_html(card)
+    images = {src: media.name for src, media in card.media}
+
+    def md(name: str) -> str:
+        text = card.field(name)
+        return render_markdown(text, images) if text else ""
+
     if card.type in ("basic", "reversible"):
-        return {"Front": render_markdown(card.field("front")),
-                "Back": render_markdown(card.field("back")), "Source": source}
+        return {"Front": md("front"), "Back": md("back"), "Source": source}
     if card.type == "cloze":
-        extra = card.field("extra")
-        return {"Text": render_markdown(card.field("text")),
-                "Extra": render_markdown(extra) if extra else "", "Source": source}
+        return {"Text": md("text"), "Extra": md("extra"), "Source": source}
     letters = ", ".join(LETTERS[i] for i in card.answer)
-    explanation = card.field("explanation")
     return {
-        "Question": render_markdown(card.field("question")),
+        "Question": md("question"),
         "Choices": _choices_html(card, marked=False),
         "Answer": letters,
         "ChoicesMarked": _choices_html(card, marked=True),
-        "Explanation": render_markdown(explanation) if explanation else "",
+        "Explanation": md("explanation"),
         "Source": source,
     }

@@ -1,0 +1,589 @@
+"""Render cards exactly as Anki will (its template and cloze rules) into a static preview site."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DeckforgeError, DeckforgeErrors
+from .model import CARD_TYPES, Card, Deck, Project
+from .notetypes import NoteType, note_type_for
+from .render import render_fields, render_markdown
+
+__all__ = ["CardFace", "PreviewNote", "PreviewResult", "card_faces", "cloze_ordinals",
+           "preview_files", "preview_note", "render_cloze", "render_template", "write_preview"]
+
+_TAG_RE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+# Anki's test for "field is empty" in {{#Field}}: only whitespace, <br> and <div> tags.
+_EMPTY_RE = re.compile(r"(?:\s|</?(?:br|div)\s?/?>)*", re.IGNORECASE)
+_CLOZE_TOKEN_RE = re.compile(r"\{\{c(\d+)::|\}\}")
+_MATHJAX_RE = re.compile(r"(\\[(\[])(.*?)(\\[)\]])", re.DOTALL | re.IGNORECASE)
+_HTML_TAG_RE = re.compile(r"<!--.*?-->|<.*?>", re.DOTALL)
+_MAX_NESTING = 10  # Anki ignores cloze openings nested deeper than this
+
+
+@dataclass(frozen=True)
+class CardFace:
+    """One Anki card of a note: its template, ordinal and the HTML of both sides (no <style>)."""
+
+    template: str
+    ord: int
+    question: str
+    answer: str
+
+
+# --- Templates ---------------------------------------------------------------------------------
+
+
+def _parse(template: str) -> list[object]:
+    """Parse into text, ("field", name, filters), ("if"/"unless", name, children) nodes."""
+    root: list[object] = []
+    stack: list[tuple[str, list[object]]] = [("", root)]
+    pos = 0
+    for m in _TAG_RE.finditer(template):
+        if m.start() > pos:
+            stack[-1][1].append(template[pos:m.start()])
+        pos = m.end()
+        tag = m.group(1).strip()
+        if tag[:1] in "#^":
+            children: list[object] = []
+            stack[-1][1].append(("if" if tag[0] == "#" else "unless", tag[1:].strip(), children))
+            stack.append((tag[1:].strip(), children))
+        elif tag[:1] == "/":
+            if len(stack) == 1 or stack[-1][0] != tag[1:].strip():
+                raise ValueError(f"template closes {{{{{tag}}}}} that is not open")
+            stack.pop()
+        else:
+            stack[-1][1].append(("field", tag, []))
+    if len(stack) != 1:
+        raise ValueError(f"template leaves {{{{#{stack[-1][0]}}}}} open")
+    if pos < len(template):
+        root.append(template[pos:])
+    return root
+
+
+def _field_empty(text: str) -> bool:
+    return _EMPTY_RE.fullmatch(text) is not None
+
+
+def render_template(template: str, fields: Mapping[str, str], ordinal: int, question: bool,
+                    front_side: str = "") -> str:
+    """Fill ``template`` with ``fields`` for the card with 1-based cloze ``ordinal``."""
+
+    def walk(nodes: list[object]) -> str:
+        out: list[str] = []
+        for node in nodes:
+            if isinstance(node, str):
+                out.append(node)
+                continue
+            assert isinstance(node, tuple)
+            kind, name, children = node
+            if kind in ("if", "unless"):
+                if name not in fields:
+                    raise ValueError(f"template refers to unknown field {name!r}")
+                if _field_empty(fields[name]) == (kind == "unless"):
+                    out.append(walk(children))
+                continue
+            *filters, field_name = name.split(":")
+            if field_name == "FrontSide" and not filters:
+                out.append(front_side)
+                continue
+            if field_name not in fields:
+                raise ValueError(f"template refers to unknown field {field_name!r}")
+            value = fields[field_name]
+            for f in reversed(filters):
+                if f != "cloze":
+                    raise ValueError(f"template filter {f!r} is not supported by the preview")
+                value = render_cloze(value, ordinal, question)
+            out.append(value)
+        return "".join(out)
+
+    return walk(_parse(template))
+
+
+# --- Clozes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cloze:
+    ordinal: int
+    nodes: list[str | _Cloze]
+    hint: str | None = None
+
+
+def _parse_clozes(text: str) -> list[str | _Cloze]:
+    """Split ``text`` into text and (possibly nested) clozes, forgiving stray markers as Anki does."""
+    output: list[str | _Cloze] = []
+    open_: list[_Cloze] = []
+    pos = 0
+    outer_mark = 0  # where in ``output`` the outermost open cloze began
+
+    def add_text(chunk: str) -> None:
+        if not chunk:
+            return
+        if open_:
+            cloze = open_[-1]
+            head, sep, tail = chunk.partition("::")
+            if sep:
+                chunk, cloze.hint = head, tail
+            cloze.nodes.append(chunk)
+        else:
+            output.append(chunk)
+
+    for m in _CLOZE_TOKEN_RE.finditer(text):
+        add_text(text[pos:m.start()])
+        pos = m.end()
+        if m.group(1) is not None:
+            if not open_:
+                outer_mark = len(output)
+            if len(open_) < _MAX_NESTING:
+                open_.append(_Cloze(int(m.group(1)), []))
+        elif open_:
+            cloze = open_.pop()
+            (open_[-1].nodes if open_ else output).append(cloze)
+        else:
+            output.append("}}")
+    add_text(text[pos:])
+    if open_:  # Anki drops an unclosed deletion and everything after it
+        del output[outer_mark:]
+    return output
+
+
+def _encode_attribute(text: str) -> str:
+    """Anki's attribute encoding (the htmlescape crate): every non-alphanumeric Latin-1 character
+    becomes a hex entity."""
+    named = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+    out = []
+    for ch in text:
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+        elif ch in named:
+            out.append(named[ch])
+        elif ord(ch) < 0x100:
+            out.append(f"&#x{ord(ch):02X};")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _reveal(nodes: list[str | _Cloze], ordinal: int, question: bool) -> str:
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(node)
+        elif node.ordinal != ordinal:
+            out.append(f'<span class="cloze-inactive" data-ordinal="{node.ordinal}">'
+                       f"{_reveal(node.nodes, ordinal, question)}</span>")
+        elif question:
+            hidden = _encode_attribute(_reveal(node.nodes, ordinal, True))
+            hint = "..." if node.hint is None else node.hint
+            out.append(f'<span class="cloze" data-cloze="{hidden}" data-ordinal="{node.ordinal}">'
+                       f"[{hint}]</span>")
+        else:
+            out.append(f'<span class="cloze" data-ordinal="{node.ordinal}">'
+                       f"{_reveal(node.nodes, ordinal, False)}</span>")
+    return "".join(out)
+
+
+def _contains(nodes: list[str | _Cloze], ordinal: int) -> bool:
+    return any(isinstance(n, _Cloze) and (n.ordinal == ordinal or _contains(n.nodes, ordinal))
+               for n in nodes)
+
+
+def render_cloze(text: str, ordinal: int, question: bool) -> str:
+    """The ``{{cloze:Field}}`` filter: the deletions of ``ordinal`` hidden (question) or shown."""
+    nodes = _parse_clozes(text)
+    if not _contains(nodes, ordinal):
+        return ""
+    revealed = _reveal(nodes, ordinal, question)
+    # Anki removes markup inside MathJax, so a deletion inside \( \) hides without a <span>.
+    return _MATHJAX_RE.sub(lambda m: m.group(1) + _HTML_TAG_RE.sub("", m.group(2)) + m.group(3),
+                           revealed)
+
+
+def cloze_ordinals(text: str) -> list[int]:
+    """The 1-based numbers of the cloze deletions in ``text``: one Anki card each."""
+    found: set[int] = set()
+
+    def collect(nodes: list[str | _Cloze]) -> None:
+        for n in nodes:
+            if isinstance(n, _Cloze):
+                found.add(n.ordinal)
+                collect(n.nodes)
+
+    collect(_parse_clozes(text))
+    return sorted(n for n in found if n > 0)
+
+
+# --- Cards of a note ---------------------------------------------------------------------------
+
+
+def card_faces(note_type: NoteType, fields: Mapping[str, str]) -> list[CardFace]:
+    """Every Anki card a note of ``note_type`` with ``fields`` makes, rendered as Anki does."""
+    faces: list[CardFace] = []
+    if note_type.is_cloze:
+        template = note_type.templates[0]
+        cloze_fields = [f for f in note_type.fields if f"cloze:{f}" in template.qfmt]
+        numbers = sorted({n for f in cloze_fields for n in cloze_ordinals(fields[f])})
+        for n in numbers:
+            q = render_template(template.qfmt, fields, n, True)
+            a = render_template(template.afmt, fields, n, False, q)
+            faces.append(CardFace(template.name, n - 1, q, a))
+        return faces
+    for i, template in enumerate(note_type.templates):
+        q = render_template(template.qfmt, fields, i + 1, True)
+        a = render_template(template.afmt, fields, i + 1, False, q)
+        faces.append(CardFace(template.name, i, q, a))
+    return faces
+
+
+# --- The preview site --------------------------------------------------------------------------
+
+MARKER = ".deckforge-preview"
+"""File that marks a folder as written by ``deckforge preview`` (and so safe to replace)."""
+
+_TYPE_COLORS = {"basic": "#4c78a8", "reversible": "#72b7b2", "cloze": "#f58518", "choice": "#b279a2"}
+
+
+@dataclass(frozen=True)
+class PreviewNote:
+    """One YAML card as the preview shows it: its Anki cards, rendered through the note type."""
+
+    card: Card
+    faces: tuple[CardFace, ...]
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    out: Path
+    decks: int
+    notes: int
+    faces: int
+    files: tuple[str, ...]
+
+
+def preview_note(card: Card) -> PreviewNote:
+    """Render ``card`` exactly as the .apkg's note type will show it in Anki."""
+    return PreviewNote(card, tuple(card_faces(note_type_for(card.type), render_fields(card))))
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _bar_rows(rows: list[tuple[str, dict[str, int]]], scale: int) -> str:
+    """A horizontal stacked bar per row, each bar an inline SVG sized by the deck's largest row."""
+    out = []
+    for label, counts in rows:
+        total = sum(counts.values())
+        x = 0.0
+        rects = []
+        for card_type, n in counts.items():
+            if not n:
+                continue
+            w = 100.0 * n / scale
+            rects.append(f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="10" '
+                         f'fill="{_TYPE_COLORS[card_type]}"><title>{_esc(label)}: {n} '
+                         f"{card_type}</title></rect>")
+            x += w
+        out.append(f'<div class="pv-row"><span class="pv-label">{_esc(label)}</span>'
+                   f'<svg class="pv-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+                   f'role="img" aria-label="{_esc(label)}: {total} cards">{"".join(rects)}</svg>'
+                   f'<span class="pv-n">{total}</span></div>')
+    return "".join(out)
+
+
+def _chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> str:
+    if not rows:
+        return ""
+    scale = max(sum(c.values()) for _, c in rows) or 1
+    return f'<figure class="pv-chart"><figcaption>{_esc(title)}</figcaption>{_bar_rows(rows, scale)}</figure>'
+
+
+def _legend() -> str:
+    items = "".join(f'<span class="pv-key"><svg viewBox="0 0 10 10" width="12" height="12">'
+                    f'<rect width="10" height="10" fill="{color}"/></svg>{name}</span>'
+                    for name, color in _TYPE_COLORS.items())
+    return f'<p class="pv-legend">{items}</p>'
+
+
+def _group(cards: Sequence[Card], key: Callable[[Card], list[str]]) -> list[tuple[str, dict[str, int]]]:
+    groups: dict[str, dict[str, int]] = {}
+    for card in cards:
+        for name in key(card):
+            counts = groups.setdefault(name, dict.fromkeys(CARD_TYPES, 0))
+            counts[card.type] += 1
+    return sorted(groups.items())
+
+
+def deck_charts(deck: Deck) -> str:
+    """Statistics of a deck as charts: cards per subdeck, per blueprint domain and per type."""
+    by_subdeck = _group(deck.cards, lambda c: [c.subdeck or "(top level)"])
+    by_domain = _group(deck.cards, lambda c: [t.split("::", 1)[1] for t in c.tags
+                                              if t.startswith("domain::")])
+    by_type = [(t, {t: sum(1 for c in deck.cards if c.type == t)}) for t in CARD_TYPES]
+    charts = [_chart("Cards per subdeck", by_subdeck), _chart("Cards per blueprint domain", by_domain),
+              _chart("Cards per type", [r for r in by_type if sum(r[1].values())])]
+    return f'<section class="pv-stats">{_legend()}{"".join(charts)}</section>'
+
+
+def _search_text(card: Card) -> str:
+    parts = [card.id, card.type, card.subdeck, *(text for _, text in card.fields), *card.choices,
+             *(str(s) for s in card.sources)]
+    return " ".join(" ".join(parts).lower().split())
+
+
+def _location(card: Card, base: Path) -> str:
+    try:
+        rel = card.path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        rel = card.path.name
+    return f"{rel}:{card.line}"
+
+
+def _note_html(note: PreviewNote, base: Path) -> str:
+    card = note.card
+    tags = "".join(f'<button type="button" class="pv-tag" data-tag="{_esc(t)}">{_esc(t)}</button>'
+                   for t in card.tags)
+    faces = []
+    for face in note.faces:
+        label = face.template if len(note.faces) == 1 or card.type != "cloze" else f"c{face.ord + 1}"
+        for side, body in (("front", face.question), ("back", face.answer)):
+            faces.append(f'<figure class="pv-face pv-{side}"><figcaption>{_esc(label)} · {side}'
+                         f'</figcaption><div class="card card{face.ord + 1}">{body}</div></figure>')
+    notes = f'<p class="pv-notes">{_esc(card.notes)}</p>' if card.notes else ""
+    return (f'<article class="pv-note" id="card-{_esc(card.id)}" data-tags="{_esc(" ".join(card.tags))}"'
+            f' data-search="{_esc(_search_text(card))}"><header class="pv-note-head">'
+            f'<a class="pv-id" href="#card-{_esc(card.id)}">{_esc(card.id)}</a>'
+            f'<span class="pv-type pv-type-{card.type}">{card.type}</span>'
+            f'<span class="pv-where">{_esc(_location(card, base))}</span>{tags}</header>{notes}'
+            f'<div class="pv-faces">{"".join(faces)}</div></article>')
+
+
+_PAGE_CSS = """
+:root { color-scheme: light; }
+body.pv { margin: 0; font: 15px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Arial,
+  sans-serif; background: #eef0f3; color: #1d2330; }
+body.pv.pv-dark { color-scheme: dark; background: #121418; color: #e4e7ec; }
+.pv a { color: #1f5fbf; } .pv-dark a { color: #86b6ff; }
+.pv-wrap { max-width: 1200px; margin: 0 auto; padding: 12px; box-sizing: border-box; }
+.pv-top { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+.pv h1 { font-size: 1.5em; margin: 0.3em 0; overflow-wrap: anywhere; }
+.pv h2 { font-size: 1.15em; margin: 1.4em 0 0.4em; }
+.pv-controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 10px 0; }
+.pv-controls input { flex: 1 1 220px; min-width: 0; font: inherit; padding: 6px 10px;
+  border: 1px solid #aab; border-radius: 6px; background: inherit; color: inherit; }
+.pv button { font: inherit; padding: 4px 10px; border: 1px solid #aab; border-radius: 6px;
+  background: transparent; color: inherit; cursor: pointer; }
+.pv-stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 10px 24px;
+  margin: 10px 0; }
+.pv-legend { grid-column: 1 / -1; margin: 0; display: flex; flex-wrap: wrap; gap: 12px; }
+.pv-key { display: inline-flex; gap: 4px; align-items: center; }
+.pv-chart { margin: 0; min-width: 0; }
+.pv-chart figcaption { font-weight: 600; margin-bottom: 4px; }
+.pv-row { display: grid; grid-template-columns: minmax(0, 10em) minmax(0, 1fr) 2.5em; gap: 8px;
+  align-items: center; font-size: 0.9em; }
+.pv-label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.pv-bar { width: 100%; height: 12px; display: block; }
+.pv-n { text-align: right; font-variant-numeric: tabular-nums; }
+.pv-tags { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
+.pv-tag { font-size: 0.8em; padding: 1px 8px !important; border-radius: 999px !important; }
+.pv-note { background: #fff; border-radius: 10px; margin: 14px 0; padding: 10px;
+  box-shadow: 0 1px 3px rgba(0, 0, 0, 0.12); }
+.pv-dark .pv-note { background: #1a1d22; box-shadow: 0 0 0 1px #30343c; }
+.pv-note-head { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; font-size: 0.85em;
+  margin-bottom: 8px; }
+.pv-id { font-weight: 700; overflow-wrap: anywhere; }
+.pv-type { padding: 0 6px; border-radius: 4px; color: #fff; }
+""" + "".join(f".pv-type-{t} {{ background: {c}; }}\n" for t, c in _TYPE_COLORS.items()) + """
+.pv-where { color: #6b7280; overflow-wrap: anywhere; }
+.pv-notes { font-size: 0.85em; color: #6b7280; margin: 0 0 8px; }
+.pv-faces { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr));
+  gap: 10px; }
+.pv-face { margin: 0; min-width: 0; border: 1px solid rgba(127, 127, 127, 0.35); border-radius: 8px;
+  overflow: hidden; display: flex; flex-direction: column; }
+.pv-face figcaption { font-size: 0.75em; padding: 2px 8px; color: #6b7280;
+  border-bottom: 1px solid rgba(127, 127, 127, 0.25); }
+.pv-face > .card { min-height: 3em; flex: 1 1 auto; }
+.pv-hidden { display: none !important; }
+.pv-decks { width: 100%; border-collapse: collapse; }
+.pv-decks td, .pv-decks th { text-align: left; padding: 6px 8px; border-bottom: 1px solid rgba(127,127,127,.3); }
+.pv-decks td.num, .pv-decks th.num { text-align: right; }
+@media (max-width: 600px) { .pv-decks .opt { display: none; } }
+"""
+
+# Small and optional: without JavaScript every card still shows (light theme, no filtering).
+_PAGE_JS = """
+(function () {
+  var params = new URLSearchParams(location.search);
+  var body = document.body, toggle = document.getElementById('pv-theme');
+  function theme(dark) {
+    body.classList.toggle('pv-dark', dark);
+    document.querySelectorAll('.card').forEach(function (c) { c.classList.toggle('nightMode', dark); });
+    if (toggle) toggle.textContent = dark ? 'Light mode' : 'Dark mode';
+    document.querySelectorAll('a[data-keep-theme]').forEach(function (a) {
+      var u = new URL(a.getAttribute('href'), location.href);
+      if (dark) u.searchParams.set('theme', 'dark'); else u.searchParams.delete('theme');
+      a.href = u.href;
+    });
+  }
+  var dark = params.get('theme') === 'dark';
+  theme(dark);
+  if (toggle) toggle.addEventListener('click', function () {
+    dark = !dark; theme(dark);
+    var u = new URL(location.href);
+    if (dark) u.searchParams.set('theme', 'dark'); else u.searchParams.delete('theme');
+    history.replaceState(null, '', u.href);
+  });
+  var q = document.getElementById('pv-q');
+  if (!q) return;
+  var notes = Array.prototype.slice.call(document.querySelectorAll('.pv-note'));
+  var groups = Array.prototype.slice.call(document.querySelectorAll('.pv-group'));
+  var count = document.getElementById('pv-count');
+  function filter() {
+    var words = q.value.toLowerCase().split(/\\s+/).filter(Boolean), shown = 0;
+    notes.forEach(function (n) {
+      var tags = (n.getAttribute('data-tags') || '').toLowerCase().split(' ');
+      var text = n.getAttribute('data-search');
+      var ok = words.every(function (w) {
+        if (w.indexOf('tag:') === 0) {
+          var t = w.slice(4);
+          return tags.some(function (x) { return x === t || x.indexOf(t + '::') === 0; });
+        }
+        return text.indexOf(w) >= 0;
+      });
+      n.classList.toggle('pv-hidden', !ok);
+      if (ok) shown++;
+    });
+    groups.forEach(function (g) {
+      g.classList.toggle('pv-hidden', !g.querySelector('.pv-note:not(.pv-hidden)'));
+    });
+    count.textContent = shown + ' of ' + notes.length + ' cards';
+  }
+  q.addEventListener('input', filter);
+  document.querySelectorAll('.pv-tag').forEach(function (b) {
+    b.addEventListener('click', function () { q.value = 'tag:' + b.getAttribute('data-tag'); filter(); q.focus(); });
+  });
+  if (params.get('q')) q.value = params.get('q');
+  filter();
+})();
+"""
+
+
+def _page(title: str, body: str, card_css: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_esc(title)}</title>\n<style>{card_css}</style>\n<style>{_PAGE_CSS}</style>"
+            f'</head>\n<body class="pv"><div class="pv-wrap">{body}</div>\n'
+            f"<script>{_PAGE_JS}</script></body></html>\n")
+
+
+def deck_page(deck: Deck, notes: Sequence[PreviewNote], base: Path) -> str:
+    """The preview page of one deck: statistics, search, and every card's front and back."""
+    groups: dict[str, list[PreviewNote]] = {}
+    for note in notes:
+        groups.setdefault(note.card.subdeck, []).append(note)
+    sections = []
+    for subdeck in sorted(groups):
+        title = f"{deck.name}::{subdeck}" if subdeck else deck.name
+        sections.append(f'<section class="pv-group"><h2>{_esc(title)} '
+                        f'<small>({len(groups[subdeck])})</small></h2>'
+                        + "".join(_note_html(n, base) for n in groups[subdeck]) + "</section>")
+    all_tags = sorted({t for n in notes for t in n.card.tags})
+    tags = "".join(f'<button type="button" class="pv-tag" data-tag="{_esc(t)}">{_esc(t)}</button>'
+                   for t in all_tags)
+    faces = sum(len(n.faces) for n in notes)
+    description = f"<p>{render_markdown(deck.description)}</p>" if deck.description else ""
+    body = (f'<nav class="pv-top"><a href="../index.html" data-keep-theme>All decks</a></nav>'
+            f"<h1>{_esc(deck.name)}</h1>{description}"
+            f"<p>{len(notes)} cards in YAML, {faces} Anki cards · deck id <code>{_esc(deck.id)}</code></p>"
+            f"{deck_charts(deck)}"
+            '<div class="pv-controls"><input type="search" id="pv-q" '
+            'placeholder="Search text, or tag:name" aria-label="Search cards">'
+            '<button type="button" id="pv-theme">Dark mode</button>'
+            f'<span id="pv-count">{len(notes)} cards</span></div>'
+            f'<div class="pv-tags">{tags}</div><main>{"".join(sections)}</main>')
+    return _page(f"{deck.name} · deckforge preview", body, note_type_for("basic").css)
+
+
+def index_page(decks: Sequence[Deck], faces: dict[str, int]) -> str:
+    rows = []
+    for deck in decks:
+        counts = {t: sum(1 for c in deck.cards if c.type == t) for t in CARD_TYPES}
+        rows.append(f'<tr><td><a href="{_esc(deck.id)}/index.html" data-keep-theme>{_esc(deck.name)}</a>'
+                    f'</td><td class="num">{len(deck.cards)}</td><td class="num">{faces[deck.id]}</td>'
+                    + "".join(f'<td class="num opt">{counts[t]}</td>' for t in CARD_TYPES) + "</tr>")
+    head = ('<tr><th>Deck</th><th class="num">Cards</th><th class="num">Anki cards</th>'
+            + "".join(f'<th class="num opt">{t}</th>' for t in CARD_TYPES) + "</tr>")
+    chart = _chart("Cards per deck", [(d.name.rsplit("::", 1)[-1],
+                                       {t: sum(1 for c in d.cards if c.type == t) for t in CARD_TYPES})
+                                      for d in decks])
+    body = ("<h1>deckforge preview</h1><p>Every card rendered through the same templates and "
+            "stylesheet as the .apkg files. Open a deck to see its cards.</p>"
+            '<div class="pv-controls"><button type="button" id="pv-theme">Dark mode</button></div>'
+            f'<table class="pv-decks"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<section class="pv-stats">{_legend()}{chart}</section>')
+    return _page("deckforge preview", body, note_type_for("basic").css)
+
+
+def preview_files(project: Project) -> tuple[dict[str, bytes], int]:
+    """Every file of the preview site of ``project`` (by path relative to the output folder),
+    and how many Anki cards it shows."""
+    base = project.root.parent
+    files: dict[str, bytes] = {MARKER: b"written by deckforge preview; the folder is replaced on "
+                                        b"each run\n"}
+    faces: dict[str, int] = {}
+    for deck in project.decks:
+        notes = [preview_note(card) for card in deck.cards]
+        faces[deck.id] = sum(len(n.faces) for n in notes)
+        files[f"{deck.id}/index.html"] = deck_page(deck, notes, base).encode("utf-8")
+        for card in deck.cards:
+            for _, media in card.media:
+                files[f"{deck.id}/{media.name}"] = media.data
+    files["index.html"] = index_page(project.decks, faces).encode("utf-8")
+    return files, sum(faces.values())
+
+
+def write_preview(project: Project, out: Path) -> PreviewResult:
+    """Write the preview site of ``project`` into ``out``, replacing an earlier preview there.
+
+    Raises DeckforgeErrors if ``out`` holds anything that is not an earlier preview.
+    """
+    files, faces = preview_files(project)
+    out = out.absolute()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise DeckforgeErrors([DeckforgeError(
+            str(out), 0, 0, "not a preview folder: it exists and was not written by deckforge preview",
+            "choose another folder with --out, or empty this one")])
+    staging: Path | None = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside ``out`` and swapped in, so a failed run leaves the old preview whole.
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        for name, data in sorted(files.items()):
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        staging.chmod(0o755)
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        if out.exists():
+            out.rename(old)
+        staging.rename(out)
+        staging = None
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as exc:
+        raise DeckforgeErrors([DeckforgeError(str(out), 0, 0,
+                                              f"cannot write the preview: {exc}")]) from exc
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    notes = sum(len(d.cards) for d in project.decks)
+    return PreviewResult(out=out, decks=len(project.decks), notes=notes, faces=faces,
+                         files=tuple(sorted(files)))

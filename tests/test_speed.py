@@ -1,0 +1,286 @@
+"""The fast paths (cache, yaml-rs, compiled schema check, plain Markdown, bulk inserts) change
+nothing: same data, same errors word for word, same .apkg bytes. No test here measures time."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import genanki
+import pytest
+from click.testing import Result
+from helpers import make_deck, run, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+import deckforge.cache
+import deckforge.package as package
+from deckforge.cache import CACHE_DIR_NAME
+from deckforge.fastmd import fast_block, fast_inline
+from deckforge.fastschema import is_valid
+from deckforge.fastyaml import fast_parse
+from deckforge.loader import parse_yaml
+from deckforge.render import _md
+from deckforge.schema import schema
+
+ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from gen_deck import edit_one_card, generate  # noqa: E402
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
+SLOW = {**EPOCH, "DECKFORGE_FAST": "0", "DECKFORGE_CACHE": "0"}
+YAML_FILES = sorted([*ROOT.glob("decks/**/*.yaml"), *ROOT.glob("tests/corpus/**/*.yaml")])
+
+
+@pytest.fixture(autouse=True)
+def _no_memory() -> None:
+    """Each test reads the cache from disk, not from an earlier test's process memory."""
+    deckforge.cache._MEMORY.clear()
+
+
+def _agrees(path: Path, raw: bytes) -> bool:
+    """If the fast parser reads ``raw``, the loader reads the same data and card positions."""
+    fast = fast_parse(raw)
+    if fast is None:
+        return False
+    doc, errors = parse_yaml(path, raw)
+    assert errors == [] and doc is not None, path
+    data, positions = fast
+    assert data == doc.data and type(data) is type(doc.data)
+    assert _types(data) == _types(doc.data)
+    assert positions == [doc.position(("cards", i)) for i in range(len(positions))]
+    return True
+
+
+def _types(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _types(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    return type(value).__name__
+
+
+def test_fast_yaml_reads_what_the_loader_reads_in_every_shipped_and_corpus_file() -> None:
+    used = [p for p in YAML_FILES if _agrees(p, p.read_bytes())]
+    # The shipped card files are plain YAML: most of them must take the fast path.
+    shipped = [p for p in used if "decks" in p.relative_to(ROOT).parts[:1]]
+    assert len(shipped) >= 20
+
+
+# Pieces of card files, tricky for YAML 1.1 versus 1.2 and for the line scanner.
+_VALUES = ["plain text", "yes", "No", "on", "~", "null", "017", "0o17", "08", "1e3", "1_000", "1:30",
+           "0x1F", "+5", "-3", "12", "1.5", ".inf", "2026-11-28", "'quoted: yes'", '"esc \\t tab"',
+           '"bell \\a"', "'it''s'", "**bold** text", "*em*", "&anchor x", "*alias", "!!str 5", "!tag x",
+           "@at", "`code`", "[a, b]", "[a::b, c]", "{a: 1}", "[a, b", "x # comment", "a: b",
+           "|\n      block\n      text", ">-\n      folded\n      text", "\"multi\n  line\"",
+           "'{{c1::x}}'", "<<", "=", "%x", "? x", "- item", "'\\u00e9'", "\"\\u00e9\"", "\"\\x41\"",
+           "é ünïcode", "tab\there", "nbsp\u00a0x", "line\u2028sep", "\"nul \\0\""]
+_KEYS = ["id", "front", "back", "type", "text", "answer", "choices", "tags", "source", "as_of",
+         "yes", "1", "<<", "'quoted'", "front"]
+
+
+@st.composite
+def card_files(draw: st.DrawFn) -> str:
+    lines = []
+    if draw(st.booleans()):
+        lines.append(f"subdeck: {draw(st.sampled_from(_VALUES))}")
+    lines.append(draw(st.sampled_from(["cards:", "cards: # c", "cards: []", "cards:  "])))
+    indent = draw(st.sampled_from(["", "  ", "    "]))
+    for _ in range(draw(st.integers(0, 4))):
+        keys = draw(st.lists(st.sampled_from(_KEYS), min_size=1, max_size=4))
+        dash = draw(st.sampled_from(["- ", "-   ", "-\n" + indent + "  "]))
+        first = True
+        for key in keys:
+            value = draw(st.sampled_from(_VALUES))
+            prefix = indent + dash if first else indent + "  "
+            lines.append(f"{prefix}{key}: {value}")
+            first = False
+        if draw(st.booleans()):
+            lines.append(draw(st.sampled_from(["", "# comment", indent + "  # indented comment"])))
+    if draw(st.booleans()):
+        lines.append(f"tags: {draw(st.sampled_from(_VALUES))}")
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(card_files())
+def test_fast_yaml_never_disagrees_with_the_loader(text: str) -> None:
+    _agrees(Path("cards.yaml"), text.encode("utf-8"))
+
+
+def _card_docs() -> list[Any]:
+    docs = []
+    for path in YAML_FILES:
+        if path.name in ("deck.yaml", "sources.yaml", "lint.yaml"):
+            continue
+        doc, _ = parse_yaml(path, path.read_bytes())
+        if doc is not None:
+            docs.append(doc.data)
+    return docs
+
+
+def test_fast_schema_check_says_valid_only_when_jsonschema_finds_nothing() -> None:
+    validator = Draft202012Validator(schema("cards"))
+    valid = 0
+    for data in _card_docs():
+        errors = list(validator.iter_errors(data))
+        if is_valid("cards", data):
+            assert errors == [], data
+            valid += 1
+        elif data is not None:
+            assert errors, data  # the fast check must not doubt valid files (it would be useless)
+    assert valid >= 20
+
+
+_FIELD_VALUES = st.one_of(
+    st.text(max_size=5), st.integers(-2, 9), st.floats(allow_nan=False, width=16), st.booleans(),
+    st.none(), st.lists(st.one_of(st.text(max_size=3), st.integers(-1, 3), st.booleans()), max_size=4),
+    st.sampled_from(["basic", "cloze", "choice", "reversible", "x", "2026-11-28", "a#b", "ok-id",
+                     "{{c1::x}}", "tag::sub", "a b"]))
+_CARD_KEYS = st.sampled_from(["id", "type", "front", "back", "text", "extra", "question", "choices",
+                              "answer", "explanation", "tags", "source", "as_of", "notes",
+                              "lint_ignore", "bogus"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.dictionaries(_CARD_KEYS, _FIELD_VALUES, max_size=7), max_size=3),
+       st.one_of(st.none(), st.text(max_size=4), st.lists(st.text(max_size=4), max_size=3)))
+def test_fast_schema_check_never_passes_what_jsonschema_rejects(cards: list[dict[str, Any]],
+                                                                tags: Any) -> None:
+    data: dict[str, Any] = {"cards": cards}
+    if tags is not None:
+        data["tags"] = tags
+    if is_valid("cards", data):
+        assert list(Draft202012Validator(schema("cards")).iter_errors(data)) == []
+
+
+_MD_TEXT = st.text(alphabet=list("ab Z09 ,.;:?'\"()/%+=$#@|^{}*`_-\\[]!<>&~\n\u00a0\u2019é\ue000\ue001"),
+                   max_size=16)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_MD_TEXT)
+def test_plain_markdown_renders_exactly_as_markdown_it(text: str) -> None:
+    text = text.strip()
+    for md in (_md(False), _md(True)):
+        block = fast_block(text)
+        if block is not None:
+            assert block == md.render(text).strip()
+        inline = fast_inline(text)
+        if inline is not None:
+            assert inline == md.renderInline(text)
+
+
+def test_plain_markdown_takes_the_fast_path() -> None:
+    assert fast_block("What is **drift** in `prod` (and *why*)?") == \
+        "<p>What is <strong>drift</strong> in <code>prod</code> (and <em>why</em>)?</p>"
+    assert fast_block("- a list") is None
+    assert fast_inline("a\\*b") is None
+
+
+def _dist(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "dist").iterdir())}
+
+
+def _bench_project(root: Path) -> Path:
+    generate(root, 120, 3)
+    return root / "decks"
+
+
+def test_cache_miss_hit_and_slow_path_build_the_same_bytes(tmp_path: Path) -> None:
+    roots = [tmp_path / n for n in ("slow", "fast")]
+    for root in roots:
+        _bench_project(root)
+    assert run(roots[0], "build", env=SLOW).exit_code == 0
+    assert not (roots[0] / CACHE_DIR_NAME).exists()
+    assert run(roots[1], "build", env=EPOCH).exit_code == 0  # fills the cache
+    assert (roots[1] / CACHE_DIR_NAME).is_dir()
+    assert _dist(roots[1]) == _dist(roots[0])
+    shutil.rmtree(roots[1] / "dist")
+    deckforge.cache._MEMORY.clear()
+    assert run(roots[1], "build", env=EPOCH).exit_code == 0  # every file from the cache
+    assert _dist(roots[1]) == _dist(roots[0])
+    for root in roots:
+        edit_one_card(root / "decks")
+        assert run(root, "build", env={**(SLOW if root is roots[0] else EPOCH),
+                                       "SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
+    assert _dist(roots[1]) == _dist(roots[0])
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    _bench_project(tmp_path)
+    assert run(tmp_path, "build", env=EPOCH).exit_code == 0
+    before = _dist(tmp_path)
+    entries = [p for p in (tmp_path / CACHE_DIR_NAME).rglob("*") if p.is_file()]
+    assert entries
+    for i, entry in enumerate(entries):
+        blob = entry.read_bytes()
+        # Truncated, bit-flipped, empty: each must fail its checksum, not crash or mislead.
+        entry.write_bytes([blob[: len(blob) // 2], blob[:-1] + bytes([blob[-1] ^ 1]), b""][i % 3])
+    shutil.rmtree(tmp_path / "dist")
+    deckforge.cache._MEMORY.clear()
+    result = run(tmp_path, "build", env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert _dist(tmp_path) == before
+
+
+def _errors(root: Path, env: dict[str, str]) -> tuple[int, str]:
+    result: Result = run(root, "validate", env=env)
+    return result.exit_code, result.output
+
+
+def test_errors_found_after_the_fast_path_are_worded_and_placed_identically(tmp_path: Path) -> None:
+    # Valid YAML and schema (the fast path reads them), wrong in ways only deckforge checks.
+    make_deck(tmp_path, "deck", {
+        "a.yaml": """\
+            cards:
+              - id: same
+                front: Q
+                back: A
+              - id: hole
+                type: cloze
+                text: no deletion here
+              - id: pick
+                type: choice
+                question: Which?
+                choices: [x, y]
+                answer: 5
+            """,
+        "b.yaml": """\
+            tags: [t]
+            cards:
+              - id: same
+                front: Again
+                back: B
+              - id: blank
+                front: "   "
+                back: B
+            """})
+    assert fast_parse((tmp_path / "decks/deck/a.yaml").read_bytes()) is not None
+    slow = _errors(tmp_path, SLOW)
+    assert slow[0] == 1 and "duplicate card id" in slow[1] and "out of range" in slow[1]
+    assert _errors(tmp_path, EPOCH) == slow  # fast path, fills the cache
+    assert _errors(tmp_path, EPOCH) == slow  # from the cache
+
+
+def test_schema_errors_are_worded_identically_with_a_warm_cache(tmp_path: Path) -> None:
+    make_deck(tmp_path, "deck", {"a.yaml": "cards:\n  - id: ok\n    front: Q\n    back: A\n"})
+    assert run(tmp_path, "validate", env=EPOCH).exit_code == 0
+    write(tmp_path / "decks/deck/a.yaml", "cards:\n  - id: ok\n    front: Q\n    bakc: A\n")
+    slow = _errors(tmp_path, SLOW)
+    assert slow[0] == 1 and "unknown field `bakc`" in slow[1]
+    assert _errors(tmp_path, EPOCH) == slow
+
+
+def test_bulk_inserted_notes_give_the_bytes_genanki_writes(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _bench_project(tmp_path)
+    assert run(tmp_path, "build", env=EPOCH).exit_code == 0
+    fast = _dist(tmp_path)
+    monkeypatch.setattr(package, "BatchedNote", lambda rows, **kw: genanki.Note(**kw))
+    shutil.rmtree(tmp_path / "dist")
+    assert run(tmp_path, "build", env=EPOCH).exit_code == 0
+    assert _dist(tmp_path) == fast
