@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: build test check lint preview bench docs clean
+.PHONY: build test check lint preview bench bench-build docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) lint
 # Time `deckforge validate` and `lint` on the shipped decks (cold process and in-process).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
+
+# Build at scale: `deckforge build` cold, no-op and after one edit, against plain genanki.
+bench-build: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py --sizes 1000,10000,50000,100000
 
 # Regenerate docs/cli.md (from --help) and docs/schema.md (from schema/); tests check both.
 docs: $(STAMP)

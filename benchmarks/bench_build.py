@@ -108,7 +108,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         q = r["ratios"]
 
-        def mark(name: str) -> str:
+        def mark(name: str, q: dict[str, float] = q) -> str:
             return f"{q[name]:.2f}" + ("" if q[name] <= TARGETS[name] else " ✗")
         lines.append(
             f"| {r['cards']:,} | {r['genanki']['seconds']:.2f} | {r['cold']['seconds']:.2f} "

@@ -8,10 +8,13 @@ from pathlib import Path
 
 __all__ = ["card_yaml", "edit_one_card", "generate"]
 
-_WORDS = ("model drift feature pipeline latency batch stream label training serving endpoint "
-          "gradient metric precision recall threshold embedding vector shard replica quota "
-          "region budget monitor alert schema registry artifact notebook cluster token prompt "
-          "evaluation baseline rollout canary rollback fairness bias privacy audit").split()
+_WORDS = [
+    "model", "drift", "feature", "pipeline", "latency", "batch", "stream", "label", "training",
+    "serving", "endpoint", "gradient", "metric", "precision", "recall", "threshold", "embedding",
+    "vector", "shard", "replica", "quota", "region", "budget", "monitor", "alert", "schema",
+    "registry", "artifact", "notebook", "cluster", "token", "prompt", "evaluation", "baseline",
+    "rollout", "canary", "rollback", "fairness", "bias", "privacy", "audit",
+]
 
 SOURCES_YAML = """\
 sources:

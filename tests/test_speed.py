@@ -11,7 +11,6 @@ from typing import Any
 import genanki
 import pytest
 from click.testing import Result
-from helpers import make_deck, run, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -25,6 +24,7 @@ from deckforge.fastyaml import fast_parse
 from deckforge.loader import parse_yaml
 from deckforge.render import _md
 from deckforge.schema import schema
+from helpers import make_deck, run, write
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -284,3 +284,19 @@ def test_bulk_inserted_notes_give_the_bytes_genanki_writes(tmp_path: Path,
     shutil.rmtree(tmp_path / "dist")
     assert run(tmp_path, "build", env=EPOCH).exit_code == 0
     assert _dist(tmp_path) == fast
+
+
+def test_an_unchanged_deck_reuses_its_apkg_only_when_dist_holds_what_was_built(tmp_path: Path) -> None:
+    _bench_project(tmp_path)
+    assert run(tmp_path, "build", env=EPOCH).exit_code == 0
+    built = _dist(tmp_path)
+    assert list((tmp_path / CACHE_DIR_NAME / "apkg").rglob("*"))
+    assert run(tmp_path, "build", "--check", env=EPOCH).exit_code == 0
+    # A dist/ file that is not what was built is never taken for it.
+    blob = bytearray(built["bench.apkg"])
+    blob[len(blob) // 2] ^= 1
+    (tmp_path / "dist" / "bench.apkg").write_bytes(bytes(blob))
+    check = run(tmp_path, "build", "--check", env=EPOCH)
+    assert check.exit_code == 1 and "bench.apkg: out of date" in check.output
+    assert run(tmp_path, "build", env=EPOCH).exit_code == 0
+    assert _dist(tmp_path) == built

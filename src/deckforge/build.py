@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import apkg_bytes_reusing
 from .compiler import Change, CompiledDeck, compile_project
 from .errors import DeckforgeError, DeckforgeErrors
 from .manifest import MANIFEST_NAME, Manifest
-from .package import apkg_bytes, read_notes
+from .package import read_notes
 from .project import load_project
 
 __all__ = ["BuildResult", "build", "plan_build", "commit_dist"]
@@ -42,7 +43,8 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
         return read_notes(dist_dir / f"{deck_id}.apkg", guids)
 
     decks, new_manifest, changes = compile_project(project, manifest, now, previous)
-    files = {f"{d.id}.apkg": apkg_bytes(d) for d in decks}
+    # An unchanged deck whose .apkg is in dist/ is not packaged again (cache.py).
+    files = {f"{d.id}.apkg": apkg_bytes_reusing(d, dist_dir, decks_dir) for d in decks}
     files[MANIFEST_NAME] = new_manifest.to_text().encode("utf-8")
     return BuildResult(decks=decks, changes=changes, files=files)
 

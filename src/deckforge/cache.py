@@ -3,8 +3,10 @@
 The cache lives in ``.deckforge-cache/`` next to ``decks/`` (git-ignored; delete it any time).
 An entry is keyed by the file's bytes, the deckforge version and the schemas, and holds only
 what a *valid* file parsed to, so every error still comes from the loader and jsonschema,
-word for word. A damaged entry fails its checksum and is ignored. ``DECKFORGE_CACHE=0`` turns
-the cache off; ``DECKFORGE_FAST=0`` turns off the fast parser and validator too.
+word for word. A second kind of entry remembers which .apkg bytes a compiled deck packaged
+to, so an unchanged deck is not packaged again. A damaged entry fails its checksum and is
+ignored. ``DECKFORGE_CACHE=0`` turns the cache off; ``DECKFORGE_FAST=0`` turns off the
+yaml-rs reader and the compiled schema check too (the tests compare both ways).
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ import stat
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import DeckforgeError
 from .loader import MAX_FILE_BYTES, RawDocument
 
-__all__ = ["CACHE_DIR_NAME", "cache_dir", "load_checked"]
+if TYPE_CHECKING:
+    from .compiler import CompiledDeck
+
+__all__ = ["CACHE_DIR_NAME", "apkg_bytes_reusing", "cache_dir", "deck_fingerprint", "load_checked"]
 
 CACHE_DIR_NAME = ".deckforge-cache"
 _FORMAT = b"deckforge-doc-1\n"
@@ -49,6 +55,12 @@ def _salt(kind: str) -> bytes:
     for module in ("loader.py", "fastyaml.py", "fastschema.py", "cache.py"):
         # Editing the parser in a checkout must not serve results of the old code.
         h.update((here / module).read_bytes())
+    try:
+        import yaml_rs
+
+        h.update(str(yaml_rs.__version__).encode())
+    except ImportError:  # pragma: no cover - then nothing takes the fast path anyway
+        pass
     return h.digest()
 
 
@@ -126,7 +138,67 @@ def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
             _write(folder, key, payload)
     try:
         data, positions = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
+        cards = [(int(p[0]), int(p[1])) for p in positions]
+    except (ValueError, EOFError, TypeError, IndexError, KeyError):
+        return None  # not what this code writes: read the file instead
     _MEMORY[key] = payload
-    return FastDocument(path, data, [(int(p[0]), int(p[1])) for p in positions])
+    return FastDocument(path, data, cards)
+
+
+@cache
+def _package_salt() -> bytes:
+    """Everything besides a compiled deck that decides its .apkg bytes."""
+    import sqlite3
+    import zlib
+
+    import genanki
+
+    from .notetypes import NOTE_TYPES
+
+    here = Path(__file__).parent
+    h = hashlib.sha256(b"deckforge-apkg-1\n" + __version__.encode())
+    for part in (genanki.__version__, sqlite3.sqlite_version, zlib.ZLIB_RUNTIME_VERSION):
+        h.update(str(part).encode() + b"\0")
+    for module in ("package.py", "fastpackage.py", "preview.py", "notetypes.py", "cache.py"):
+        h.update((here / module).read_bytes())
+    for key, nt in sorted(NOTE_TYPES.items()):
+        h.update(f"{key}\0{nt.id}\0{nt.content_hash()}\0".encode())
+    return h.digest()
+
+
+def deck_fingerprint(deck: CompiledDeck) -> str:
+    """A hash of everything ``apkg_bytes(deck)`` reads (and of the code that writes it)."""
+    h = hashlib.sha256(_package_salt())
+    h.update(marshal.dumps((deck.id, deck.name, deck.description_html, deck.anki_deck_ids, deck.id_base,
+                            deck.note_type_mods, [(name, hashlib.sha256(data).hexdigest())
+                                                  for name, data in deck.media])))
+    for n in deck.notes:
+        h.update(marshal.dumps((n.card_id, n.guid, n.note_type.key, n.note_type.id, n.fields, n.tags,
+                                n.deck_name, n.mod, n.removed)))
+    return h.hexdigest()
+
+
+def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> bytes:
+    """``apkg_bytes(deck)``, read from dist/ when a build of the same deck wrote that very file.
+
+    The cache records, per fingerprint of a compiled deck, the hash of the .apkg it gave. When
+    dist/ holds a file with that hash, it is exactly what packaging would write again.
+    """
+    from .package import apkg_bytes
+
+    if not (_enabled("DECKFORGE_CACHE") and _enabled("DECKFORGE_FAST")):
+        return apkg_bytes(deck)
+    key = deck_fingerprint(deck)
+    folder = cache_dir(decks_dir) / "apkg"
+    recorded = _read(folder, key)
+    target = dist_dir / f"{deck.id}.apkg"
+    if recorded is not None:
+        try:
+            data = target.read_bytes()
+        except OSError:
+            data = b""
+        if data and hashlib.sha256(data).digest() == recorded:
+            return data
+    data = apkg_bytes(deck)
+    _write(folder, key, hashlib.sha256(data).digest())
+    return data

@@ -42,7 +42,7 @@ class BatchedNote(genanki.Note):  # type: ignore[misc]
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
         # genanki 0.13.1's Note.write_to_db and Card.write_to_db (pinned in pyproject.toml),
         # without the per-row INSERT and without the HTML check, which only ever warns.
-        self.fields = _fix_deprecated_builtin_models_and_warn(self.model, self.fields)
+        self.fields = _fix_deprecated_builtin_models_and_warn(self.model, self.fields)  # type: ignore[has-type]
         self._check_number_model_fields_matches_num_fields()
         note_id = next(id_gen)
         self._rows.notes.append((note_id, self.guid, self.model.model_id, int(timestamp), -1,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DeckforgeError, DeckforgeErrors, display_path
 from .cache import load_checked
+from .errors import DeckforgeError, DeckforgeErrors, display_path
 from .loader import RawDocument
 from .media import MediaFile, load_image
 from .model import Card, Deck, Project, SourceRef
