@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-from helpers import collection, env_with_epoch, import_apkg, make_deck, run
 
 from deckforge import notetypes
 from deckforge.compiler import REMOVED_TAG
+from helpers import collection, env_with_epoch, import_apkg, make_deck, run
 
 T1, T2 = 1_800_000_000, 1_800_086_400
 
@@ -167,7 +167,7 @@ def test_field_change_with_new_version_updates_notes_when_merging(
     assert reimport(root, col, merge_notetypes=True) == (0, 2, 2, 0)
     assert schedule(col) == sched and revlog(col) == log
     for nid in col.find_notes('"note:deckforge Basic"'):
-        assert "Hint" in col.get_note(nid).keys()
+        assert "Hint" in col.get_note(nid)
 
 
 def test_field_change_with_new_version_default_import_reports_conflicts(
