@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import apkg_bytes_reusing
-from .compiler import Change, CompiledDeck, compile_project
+from .cache import apkg_bytes_reusing, inputs_digest, read_stamp, write_stamp
+from .compiler import Change, CompiledDeck, DeckNotes, compile_notes, compile_project
 from .errors import DeckforgeError, DeckforgeErrors
 from .manifest import MANIFEST_NAME, Manifest
 from .package import read_notes
-from .project import load_project
+from .project import load_notes, load_project
 
 __all__ = ["BuildResult", "build", "plan_build", "commit_dist"]
 
@@ -31,22 +31,32 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     """With check=True: the files of dist/ that differ from what the sources build."""
+    counts: list[tuple[str, int, int]] = field(default_factory=list)
+    """(deck id, live notes, removed notes) of every deck built, in build order."""
 
 
 def plan_build(decks_dir: Path, dist_dir: Path, now: int,
-               only: list[str] | None = None) -> BuildResult:
-    """Compile the decks and produce the bytes of every dist/ file, without writing anything."""
-    project = load_project(decks_dir, only)
+               only: list[str] | None = None, notes: list[DeckNotes] | None = None) -> BuildResult:
+    """Compile the decks and produce the bytes of every dist/ file, without writing anything.
+
+    ``notes``: the decks as ``load_notes`` gave them (else they are loaded here, uncached).
+    """
     manifest = Manifest.load(dist_dir / MANIFEST_NAME)
 
     def previous(deck_id: str, guids: list[str]) -> dict[str, tuple[str, dict[str, str], list[str]]]:
         return read_notes(dist_dir / f"{deck_id}.apkg", guids)
 
-    decks, new_manifest, changes = compile_project(project, manifest, now, previous)
+    if notes is None:
+        decks, new_manifest, changes = compile_project(load_project(decks_dir, only), manifest, now,
+                                                       previous)
+    else:
+        decks, new_manifest, changes = compile_notes(notes, manifest, now, previous)
     # An unchanged deck whose .apkg is in dist/ is not packaged again (cache.py).
     files = {f"{d.id}.apkg": apkg_bytes_reusing(d, dist_dir, decks_dir) for d in decks}
     files[MANIFEST_NAME] = new_manifest.to_text().encode("utf-8")
-    return BuildResult(decks=decks, changes=changes, files=files)
+    counts = [(d.id, sum(1 for n in d.notes if not n.removed), sum(1 for n in d.notes if n.removed))
+              for d in decks]
+    return BuildResult(decks=decks, changes=changes, files=files, counts=counts)
 
 
 @contextlib.contextmanager
@@ -158,17 +168,38 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                               if not (dist_dir / name).is_file()
                               or (dist_dir / name).read_bytes() != data)
         return result
-    load_project(decks_dir, only)  # invalid input fails here, before dist/ is even locked
     dist_abs = dist_dir.absolute()
+    inputs = inputs_digest(decks_dir) if decks_dir.is_dir() else ""
+    # Nothing changed since the build that wrote what dist/ holds: done, nothing loaded.
+    # (Asked again under the lock, where no other build can be swapping dist/.)
+    if inputs and dist_abs.is_dir() and read_stamp(decks_dir, dist_abs, only, inputs) is not None:
+        try:
+            with _lock(dist_abs):
+                _recover(dist_abs)
+                counts = read_stamp(decks_dir, dist_abs, only, inputs)
+        except OSError as exc:
+            raise _write_error(dist_dir, exc) from exc
+        if counts is not None:
+            return BuildResult(decks=[], changes=[], counts=counts)
+    notes = load_notes(decks_dir, only)  # invalid input fails here, before dist/ is even locked
     try:
         dist_abs.parent.mkdir(parents=True, exist_ok=True)
         # Plan under the lock too: a build reading the manifest and the decks while another
-        # swaps dist/ could pair an old manifest with new decks.
+        # swaps dist/ could pair an old manifest with new decks. The decks are loaded once; if
+        # a file changed meanwhile, they are loaded again.
         with _lock(dist_abs):
             _recover(dist_abs)
-            result = plan_build(decks_dir, dist_abs, now, only)
+            now_inputs = inputs_digest(decks_dir)
+            if now_inputs != inputs:
+                inputs, notes = now_inputs, load_notes(decks_dir, only)
+            result = plan_build(decks_dir, dist_abs, now, only, notes)
+            del notes
             result.written = _commit_locked(dist_abs, result.files)
+            write_stamp(decks_dir, dist_abs, only, inputs, result.files, result.counts)
     except OSError as exc:
-        raise DeckforgeErrors([DeckforgeError(str(dist_dir), 0, 0,
-                                              f"cannot write the decks: {exc}")]) from exc
+        raise _write_error(dist_dir, exc) from exc
     return result
+
+
+def _write_error(dist_dir: Path, exc: OSError) -> DeckforgeErrors:
+    return DeckforgeErrors([DeckforgeError(str(dist_dir), 0, 0, f"cannot write the decks: {exc}")])

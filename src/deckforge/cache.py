@@ -4,14 +4,20 @@ The cache lives in ``.deckforge-cache/`` next to ``decks/`` (git-ignored; delete
 An entry is keyed by the file's bytes, the deckforge version and the schemas, and holds only
 what a *valid* file parsed to, so every error still comes from the loader and jsonschema,
 word for word. A second kind of entry remembers which .apkg bytes a compiled deck packaged
-to, so an unchanged deck is not packaged again. A damaged entry fails its checksum and is
-ignored. ``DECKFORGE_CACHE=0`` turns the cache off; ``DECKFORGE_FAST=0`` turns off the
-yaml-rs reader and the compiled schema check too (the tests compare both ways).
+to, so an unchanged deck is not packaged again. A third holds the notes a valid card file
+compiled to (rendered fields, hash, GUID), keyed by its bytes, its deck id, the note types and
+deckforge's code, so a rebuild neither types nor renders unchanged files. A fourth, the stamp,
+records the inputs of the last build (every file under decks/, the code, the note types) and
+the hash of every file it wrote; while all of them match, ``deckforge build`` has nothing to do.
+A damaged entry fails its checksum and is ignored. ``DECKFORGE_CACHE=0`` turns the cache off;
+``DECKFORGE_FAST=0`` turns off the yaml-rs reader and the compiled schema check too (the tests
+compare both ways).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import os
 import stat
@@ -25,9 +31,11 @@ from .errors import DeckforgeError
 from .loader import MAX_FILE_BYTES, RawDocument
 
 if TYPE_CHECKING:
-    from .compiler import CompiledDeck
+    from .compiler import CompiledDeck, NoteSource
 
-__all__ = ["CACHE_DIR_NAME", "apkg_bytes_reusing", "cache_dir", "deck_fingerprint", "load_checked"]
+__all__ = ["CACHE_DIR_NAME", "apkg_bytes_reusing", "cache_dir", "cached_notes", "code_salt",
+           "deck_fingerprint", "inputs_digest", "load_checked", "notes_cache_enabled", "read_stamp",
+           "store_notes", "write_stamp"]
 
 CACHE_DIR_NAME = ".deckforge-cache"
 _FORMAT = b"deckforge-doc-1\n"
@@ -202,3 +210,129 @@ def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> b
     data = apkg_bytes(deck)
     _write(folder, key, hashlib.sha256(data).digest())
     return data
+
+
+@cache
+def code_salt() -> bytes:
+    """A hash of deckforge's code, templates and schemas and of the libraries that shape output.
+
+    Part of every key below: editing any of them in a checkout must not serve old results.
+    """
+    import importlib.metadata
+    import sqlite3
+    import zlib
+
+    here = Path(__file__).parent
+    h = hashlib.sha256(b"deckforge-code-1\n" + __version__.encode() + b"\0")
+    for folder in (here, here / "templates", here / "schema"):
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not path.name.endswith((".pyc", ".pyo")):
+                h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist in ("genanki", "markdown-it-py", "mdurl", "yaml-rs", "PyYAML", "jsonschema", "chevron"):
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{dist}={version}\0".encode())
+    h.update(f"sqlite={sqlite3.sqlite_version}\0zlib={zlib.ZLIB_RUNTIME_VERSION}\0".encode())
+    return h.digest()
+
+
+def notes_cache_enabled() -> bool:
+    """Whether builds may use the note and no-op caches below (both switches on)."""
+    return _enabled("DECKFORGE_CACHE") and _enabled("DECKFORGE_FAST")
+
+
+def _notes_key(deck_id: str, raw: bytes) -> str:
+    from .notetypes import NOTE_TYPES
+
+    # The note types as this process sees them: a note's fields follow its type's field list.
+    types = repr(sorted((k, nt.id, nt.version, nt.fields) for k, nt in NOTE_TYPES.items()))
+    return hashlib.sha256(code_salt() + b"notes\0" + types.encode() + b"\0" + deck_id.encode()
+                          + b"\0" + raw).hexdigest()
+
+
+def cached_notes(decks_dir: Path, deck_id: str, raw: bytes) -> list[NoteSource] | None:
+    """The notes a valid card file of bytes ``raw`` in deck ``deck_id`` compiled to, if cached."""
+    payload = _read(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw))
+    if payload is None:
+        return None
+    try:
+        rows = marshal.loads(payload)
+        return [(str(r[0]), str(r[1]), tuple(r[2]), tuple(r[3]), str(r[4]), str(r[5]), str(r[6]), ())
+                for r in rows]
+    except (ValueError, EOFError, TypeError, IndexError):
+        return None
+
+
+def store_notes(decks_dir: Path, deck_id: str, raw: bytes, notes: list[NoteSource]) -> None:
+    """Remember what a valid card file without images or includes compiled to."""
+    if any(n[7] for n in notes):
+        return  # images are other files: such notes are not cached
+    payload = marshal.dumps([(n[0], n[1], n[2], n[3], n[4], n[5], n[6]) for n in notes])
+    _write(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw), payload)
+
+
+def inputs_digest(decks_dir: Path) -> str:
+    """A hash of every file under ``decks_dir`` (names and bytes): all a build reads from there."""
+    from .notetypes import NOTE_TYPES
+
+    h = hashlib.sha256(code_salt())
+    # The note types as this process sees them (their templates are read at run time).
+    for key, nt in sorted(NOTE_TYPES.items()):
+        h.update(f"{key}\0{nt.id}\0{nt.content_hash()}\0".encode())
+    root = decks_dir.absolute()
+    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
+        if path.is_file():
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        elif path.is_dir():
+            h.update(path.relative_to(root).as_posix().encode() + b"/\0")
+    return h.hexdigest()
+
+
+def _stamp_key(dist_dir: Path, only: list[str] | None) -> str:
+    where = f"{dist_dir.absolute()}\0{only!r}".encode()
+    return hashlib.sha256(code_salt() + b"stamp\0" + where).hexdigest()
+
+
+def _digests(dist_dir: Path, names: list[str]) -> dict[str, str] | None:
+    out = {}
+    for name in names:
+        try:
+            out[name] = hashlib.sha256((dist_dir / name).read_bytes()).hexdigest()
+        except OSError:
+            return None
+    return out
+
+
+def read_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None,
+               inputs: str) -> list[tuple[str, int, int]] | None:
+    """When the last build with these inputs wrote what dist/ holds now: its decks as
+    (deck id, live notes, removed notes), for the report. None means build."""
+    if not notes_cache_enabled():
+        return None
+    payload = _read(cache_dir(decks_dir) / "stamp", _stamp_key(dist_dir, only))
+    if payload is None:
+        return None
+    try:
+        data = json.loads(payload)
+        if data["inputs"] != inputs:
+            return None
+        files: dict[str, str] = dict(data["files"])
+        if _digests(dist_dir, sorted(files)) != files:
+            return None
+        return [(str(d), int(live), int(removed)) for d, live, removed in data["decks"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def write_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None, inputs: str,
+                files: dict[str, bytes], decks: list[tuple[str, int, int]]) -> None:
+    """Record that a build of ``inputs`` made dist/ hold ``files`` (see ``read_stamp``)."""
+    if not notes_cache_enabled():
+        return
+    data = {"inputs": inputs, "decks": decks,
+            "files": {name: hashlib.sha256(b).hexdigest() for name, b in sorted(files.items())}}
+    _write(cache_dir(decks_dir) / "stamp", _stamp_key(dist_dir, only),
+           json.dumps(data, sort_keys=True).encode())

@@ -96,11 +96,9 @@ def build(obj: Context, deck_ids: tuple[str, ...], check: bool) -> None:
             sys.exit(1)
         click.echo(f"dist/ is up to date ({len(result.decks)} decks)")
         return
-    for deck in result.decks:
-        live = sum(1 for n in deck.notes if not n.removed)
-        removed = len(deck.notes) - live
+    for deck_id, live, removed in result.counts:
         extra = f", {removed} removed" if removed else ""
-        click.echo(f"{obj.dist / (deck.id + '.apkg')}: {live} notes{extra}")
+        click.echo(f"{obj.dist / (deck_id + '.apkg')}: {live} notes{extra}")
     if result.written:
         click.echo(f"wrote {len(result.written)} file(s); {len(result.changes)} change(s)")
     else:

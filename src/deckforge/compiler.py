@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from .errors import DeckforgeError, DeckforgeErrors
 from .manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
-from .model import Deck, Project
+from .model import Card, Deck, Project
 from .notetypes import NOTE_TYPES, NoteType, stable_id
 from .render import render_fields, render_markdown
 
-__all__ = ["REMOVED_TAG", "Change", "CompiledDeck", "CompiledNote", "compile_project", "note_guid"]
+__all__ = ["REMOVED_TAG", "Change", "CompiledDeck", "CompiledNote", "DeckNotes", "NoteSource",
+           "compile_notes", "compile_project", "note_guid", "note_source"]
 
 REMOVED_TAG = "deckforge::removed"
 _BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -78,6 +80,54 @@ def _note_hash(nt: NoteType, fields: dict[str, str], tags: tuple[str, ...]) -> s
     return _hash({"notetype": [nt.key, nt.id], "fields": fields, "tags": sorted(tags)})
 
 
+def _note_hash_fast(nt: NoteType, fields: Sequence[str], tags: tuple[str, ...]) -> str:
+    """``_note_hash`` of a live note (``fields`` in note-type order), without json.dumps.
+
+    The same text json.dumps writes (sorted keys, compact, ensure_ascii=False), built directly:
+    encode_basestring is the very function json uses for strings then. A test compares both.
+    """
+    by_name = dict(zip(nt.fields, fields, strict=True))
+    parts = ",".join(f"{encode_basestring(name)}:{encode_basestring(by_name[name])}"
+                     for name in sorted(by_name))
+    tag_list = ",".join(encode_basestring(t) for t in sorted(tags))
+    blob = (f'{{"fields":{{{parts}}},"notetype":[{encode_basestring(nt.key)},{nt.id}],'
+            f'"tags":[{tag_list}]}}')
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+NoteSource = tuple[str, str, tuple[str, ...], tuple[str, ...], str, str, str,
+                   tuple[tuple[str, bytes], ...]]
+"""What a build needs of one card: (card id, type, rendered fields in note-type order, sorted
+tags, sub-deck, note content hash, GUID, images as (media name, bytes)). Plain data, so a
+card file's notes can be cached (cache.py) and a rebuild skip typing and rendering them."""
+
+
+def note_source(deck_id: str, card: Card) -> NoteSource:
+    """Render and hash one card into what compiling its note needs."""
+    nt = NOTE_TYPES[card.type]
+    rendered = render_fields(card)
+    fields = tuple(rendered.get(f, "") for f in nt.fields)
+    tags = tuple(sorted(card.tags))
+    media = tuple((m.name, m.data) for _, m in card.media)
+    return (card.id, card.type, fields, tags, card.subdeck, _note_hash_fast(nt, fields, tags),
+            note_guid(deck_id, card.id), media)
+
+
+@dataclass(frozen=True)
+class DeckNotes:
+    """A deck as a build sees it: metadata and the notes of its cards, in file then card order."""
+
+    id: str
+    name: str
+    description: str
+    notes: tuple[NoteSource, ...]
+
+    @classmethod
+    def of(cls, deck: Deck) -> DeckNotes:
+        return cls(deck.id, deck.name, deck.description,
+                   tuple(note_source(deck.id, card) for card in deck.cards))
+
+
 def _note_types(old: Manifest, new: Manifest, now: int) -> tuple[dict[str, int], list[Change]]:
     errors: list[DeckforgeError] = []
     changes: list[Change] = []
@@ -108,29 +158,27 @@ def _note_types(old: Manifest, new: Manifest, now: int) -> tuple[dict[str, int],
     return mods, changes
 
 
-def _compile_deck(deck: Deck, old: DeckRecord | None, now: int, nt_mods: dict[str, int],
+def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: dict[str, int],
                   previous: PreviousNotes) -> tuple[CompiledDeck, DeckRecord, list[Change]]:
     record = DeckRecord(created=old.created if old else now)
     notes: list[CompiledNote] = []
     changes: list[Change] = []
     live = set()
-    for card in deck.cards:
-        nt = NOTE_TYPES[card.type]
-        fields = render_fields(card)
-        tags = tuple(sorted(card.tags))
-        h = _note_hash(nt, fields, tags)
-        guid = note_guid(deck.id, card.id)
-        prev = old.notes.get(card.id) if old else None
+    old_notes = old.notes if old else {}
+    new_notes = record.notes
+    for card_id, card_type, fields, tags, subdeck, h, guid, _media in deck.notes:
+        nt = NOTE_TYPES[card_type]
+        prev = old_notes.get(card_id)
         if prev is not None and prev.hash == h and not prev.removed:
             mod = prev.mod
         else:
             mod = max(now, prev.mod + 1) if prev is not None else now
             kind = "added" if prev is None else ("restored" if prev.removed else "edited")
-            changes.append(Change(deck.id, kind, card.id))
-        record.notes[card.id] = NoteRecord(guid=guid, hash=h, mod=mod)
-        live.add(card.id)
-        notes.append(CompiledNote(card.id, guid, nt, tuple(fields.get(f, "") for f in nt.fields), tags,
-                                  deck.subdeck_name(card), mod, removed=False))
+            changes.append(Change(deck.id, kind, card_id))
+        new_notes[card_id] = NoteRecord(guid, h, mod)
+        live.add(card_id)
+        notes.append(CompiledNote(card_id, guid, nt, fields, tags,
+                                  f"{deck.name}::{subdeck}" if subdeck else deck.name, mod, False))
     gone = sorted(cid for cid in (old.notes if old else {}) if cid not in live)
     fresh = [cid for cid in gone if old is not None and not old.notes[cid].removed]
     found = previous(deck.id, [old.notes[cid].guid for cid in fresh]) if (old and fresh) else {}
@@ -148,12 +196,12 @@ def _compile_deck(deck: Deck, old: DeckRecord | None, now: int, nt_mods: dict[st
                         "tags": sorted({*tags_list, REMOVED_TAG}), "deck": deck.name}
             changes.append(Change(deck.id, "removed", cid))
         nt = NOTE_TYPES[snapshot["type"]]
-        fields = {f: snapshot["fields"].get(f, "") for f in nt.fields}
-        h = _note_hash(nt, fields, tuple(snapshot["tags"]))
+        by_name = {f: snapshot["fields"].get(f, "") for f in nt.fields}
+        h = _note_hash(nt, by_name, tuple(snapshot["tags"]))
         mod = prev.mod if (prev.removed and prev.hash == h) else max(now, prev.mod + 1)
         record.notes[cid] = NoteRecord(guid=prev.guid, hash=h, mod=mod, removed=True,
                                        snapshot=snapshot)
-        notes.append(CompiledNote(cid, prev.guid, nt, tuple(fields[f] for f in nt.fields),
+        notes.append(CompiledNote(cid, prev.guid, nt, tuple(by_name[f] for f in nt.fields),
                                   tuple(snapshot["tags"]), snapshot["deck"], mod, removed=True))
     names = sorted({deck.name, *(n.deck_name for n in notes)})
     used = sorted({n.note_type.key for n in notes})
@@ -164,7 +212,7 @@ def _compile_deck(deck: Deck, old: DeckRecord | None, now: int, nt_mods: dict[st
         anki_deck_ids=tuple((n, stable_id("deckforge-deck", deck.id, n)) for n in names),
         notes=tuple(notes), id_base=id_base,
         note_type_mods=tuple((NOTE_TYPES[k].id, nt_mods[k]) for k in used),
-        media=tuple(sorted({m.name: m.data for card in deck.cards for _, m in card.media}.items())))
+        media=tuple(sorted({name: data for n in deck.notes for name, data in n[7]}.items())))
     return compiled, record, changes
 
 
@@ -175,10 +223,16 @@ def compile_project(project: Project, manifest: Manifest, now: int,
     ``now`` is the modification time given to notes whose content changed; notes whose content is
     unchanged keep the time recorded in the manifest, so rebuilding never disturbs learners.
     """
+    return compile_notes([DeckNotes.of(deck) for deck in project.decks], manifest, now, previous)
+
+
+def compile_notes(decks: Sequence[DeckNotes], manifest: Manifest, now: int,
+                  previous: PreviousNotes) -> tuple[list[CompiledDeck], Manifest, list[Change]]:
+    """``compile_project`` of decks already rendered into notes (see ``note_source``)."""
     new = Manifest(decks=dict(manifest.decks))
     nt_mods, changes = _note_types(manifest, new, now)
     compiled: list[CompiledDeck] = []
-    for deck in project.decks:
+    for deck in decks:
         result, record, deck_changes = _compile_deck(deck, manifest.decks.get(deck.id), now,
                                                      nt_mods, previous)
         compiled.append(result)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import load_checked
+from .cache import cached_notes, load_checked, notes_cache_enabled, store_notes
+from .compiler import DeckNotes, NoteSource, note_source
 from .errors import DeckforgeError, DeckforgeErrors, display_path
 from .loader import RawDocument
 from .media import MediaFile, load_image
@@ -15,8 +16,8 @@ from .model import Card, Deck, Project, SourceRef
 from .render import image_sources
 from .schema import card_fields
 
-__all__ = ["CLOZE_RE", "anki_card_count", "deck_stats", "find_deck_folders", "load_project",
-           "validate_paths"]
+__all__ = ["CLOZE_RE", "anki_card_count", "deck_stats", "find_deck_folders", "load_notes",
+           "load_project", "validate_paths"]
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::")
 _TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
@@ -309,6 +310,56 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
                 "known decks: " + ", ".join(sorted(seen))) for d in unknown])
         decks = [d for d in decks if d.id in only]
     return Project(root=decks_dir, decks=tuple(decks), sources=sources)
+
+
+def load_notes(decks_dir: Path, only: list[str] | None = None) -> list[DeckNotes]:
+    """``[DeckNotes.of(deck) for deck in load_project(decks_dir, only).decks]``, file by file.
+
+    A valid card file that neither includes other files nor shows images is cached by its bytes
+    (cache.py): a rebuild takes its notes without typing or rendering it again. Anything at all
+    wrong (an error in a file, a duplicate id, an unknown deck) is left to ``load_project``,
+    which raises with every error, so messages and their order stay exactly the same.
+    """
+    if not decks_dir.is_dir():
+        return _notes_of(load_project(decks_dir, only))
+    use_cache = notes_cache_enabled()
+    loader = _Loader(decks_dir)
+    loader.sources()
+    decks: list[DeckNotes] = []
+    for folder in find_deck_folders(decks_dir):
+        meta_path = folder / "deck.yaml"
+        meta = loader.document(meta_path, "deck") if meta_path.is_file() else None
+        if meta is None or loader.errors:
+            return _notes_of(load_project(decks_dir, only))
+        deck_id: str = meta.data["id"]
+        notes: list[NoteSource] = []
+        for path in (p for p in _yaml_files(folder) if p != meta_path):
+            raw = path.read_bytes() if use_cache else b""
+            hit = cached_notes(decks_dir, deck_id, raw) if use_cache else None
+            if hit is not None:
+                notes.extend(hit)
+                continue
+            cards = loader.card_file(path)
+            if loader.errors:
+                return _notes_of(load_project(decks_dir, only))
+            found = [note_source(deck_id, card) for card in cards]
+            doc = loader.docs.get(path)
+            if use_cache and doc is not None and "include" not in doc.data:
+                store_notes(decks_dir, deck_id, raw, found)
+            loader.docs.clear()  # parsed files are not needed again: keep memory flat
+            notes.extend(found)
+        if len({n[0] for n in notes}) != len(notes):
+            return _notes_of(load_project(decks_dir, only))  # duplicate ids: worded there
+        decks.append(DeckNotes(deck_id, meta.data["name"], meta.data.get("description", ""),
+                               tuple(notes)))
+    ids = [d.id for d in decks]
+    if len(set(ids)) != len(ids) or (only and any(d not in ids for d in only)):
+        return _notes_of(load_project(decks_dir, only))
+    return [d for d in decks if not only or d.id in only]
+
+
+def _notes_of(project: Project) -> list[DeckNotes]:
+    return [DeckNotes.of(deck) for deck in project.decks]
 
 
 def _under(path: Path, roots: list[Path]) -> bool:
