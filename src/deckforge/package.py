@@ -24,6 +24,8 @@ from .preview import cloze_ordinals
 __all__ = ["apkg_bytes", "read_notes"]
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Level 1 compresses 4-5x faster than the default 6 for about 13% larger decks.
+_ZLIB_LEVEL = 1
 
 
 def _model(nt: NoteType) -> genanki.Model:
@@ -83,6 +85,9 @@ def _collection(deck: CompiledDeck) -> bytes:
         conn = sqlite3.connect(db_path)
         try:
             cur = conn.cursor()
+            # A scratch file: no journal or fsync needed (the bytes written are the same).
+            cur.execute("PRAGMA journal_mode = OFF")
+            cur.execute("PRAGMA synchronous = OFF")
             genanki.Package([gdecks[name] for name, _ in deck.anki_deck_ids]).write_to_db(
                 cur, timestamp, itertools.count(deck.id_base))
             cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
@@ -90,6 +95,7 @@ def _collection(deck: CompiledDeck) -> bytes:
             del note_rows, card_rows
             _finish(cur, deck, timestamp)
             conn.commit()
+            # VACUUM lays the pages out canonically, whatever order the rows were inserted in.
             cur.execute("VACUUM")
         finally:
             conn.close()
@@ -128,6 +134,9 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
         conn = sqlite3.connect(db_path)
         try:
             cur = conn.cursor()
+            # A scratch file: no journal or fsync needed (the bytes written are the same).
+            cur.execute("PRAGMA journal_mode = OFF")
+            cur.execute("PRAGMA synchronous = OFF")
             with warnings.catch_warnings():
                 # Fields are already escaped HTML; genanki's tag heuristics only add noise.
                 warnings.simplefilter("ignore")
@@ -148,6 +157,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
             cur.execute("UPDATE col SET models = ?, mod = ?, crt = ?",
                         (json.dumps(stored, sort_keys=True), timestamp * 1000, deck.id_base // 1000))
             conn.commit()
+            # VACUUM lays the pages out canonically, whatever order the rows were inserted in.
             cur.execute("VACUUM")
         finally:
             conn.close()
@@ -162,7 +172,7 @@ def _zip(entries: list[tuple[str, bytes]]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=_ZLIB_LEVEL)
     return buf.getvalue()
 
 
