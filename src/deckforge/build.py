@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import shutil
 import signal
@@ -16,7 +17,7 @@ from .cache import apkg_bytes_reusing, inputs_digest, read_stamp, write_stamp
 from .compiler import Change, CompiledDeck, DeckNotes, compile_notes, compile_project
 from .errors import DeckforgeError, DeckforgeErrors
 from .manifest import MANIFEST_NAME, Manifest
-from .package import read_notes
+from .package import apkg_bytes, read_notes
 from .project import load_notes, load_project
 
 __all__ = ["BuildResult", "build", "plan_build", "commit_dist"]
@@ -36,23 +37,28 @@ class BuildResult:
 
 
 def plan_build(decks_dir: Path, dist_dir: Path, now: int,
-               only: list[str] | None = None, notes: list[DeckNotes] | None = None) -> BuildResult:
+               only: list[str] | None = None, notes: list[DeckNotes] | None = None,
+               reuse: bool = True) -> BuildResult:
     """Compile the decks and produce the bytes of every dist/ file, without writing anything.
 
     ``notes``: the decks as ``load_notes`` gave them (else they are loaded here, uncached).
+    ``reuse``: take what the cache knows of dist/'s packages (cache.py); else package afresh.
     """
-    manifest = Manifest.load(dist_dir / MANIFEST_NAME)
-
     def previous(deck_id: str, guids: list[str]) -> dict[str, tuple[str, dict[str, str], list[str]]]:
         return read_notes(dist_dir / f"{deck_id}.apkg", guids)
 
     if notes is None:
-        decks, new_manifest, changes = compile_project(load_project(decks_dir, only), manifest, now,
+        decks, new_manifest, changes = compile_project(load_project(decks_dir, only),
+                                                       Manifest.load(dist_dir / MANIFEST_NAME), now,
                                                        previous)
     else:
-        decks, new_manifest, changes = compile_notes(notes, manifest, now, previous)
-    # An unchanged deck whose .apkg is in dist/ is not packaged again (cache.py).
-    files = {f"{d.id}.apkg": apkg_bytes_reusing(d, dist_dir, decks_dir) for d in decks}
+        with _no_cycle_collection():
+            decks, new_manifest, changes = compile_notes(notes, Manifest.load(dist_dir / MANIFEST_NAME),
+                                                         now, previous)
+    # An unchanged deck whose .apkg is in dist/ is not packaged again, and one whose notes only
+    # changed in place is packaged by updating the one in dist/ (cache.py).
+    files = {f"{d.id}.apkg": apkg_bytes_reusing(d, dist_dir, decks_dir) if reuse else apkg_bytes(d)
+             for d in decks}
     files[MANIFEST_NAME] = new_manifest.to_text().encode("utf-8")
     counts = [(d.id, sum(1 for n in d.notes if not n.removed), sum(1 for n in d.notes if n.removed))
               for d in decks]
@@ -163,7 +169,8 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     Raises DeckforgeErrors for invalid input; then dist/ is not touched.
     """
     if check:
-        result = plan_build(decks_dir, dist_dir, now, only)
+        # A full comparison: every package is built afresh, whatever the cache holds.
+        result = plan_build(decks_dir, dist_dir, now, only, reuse=False)
         result.stale = sorted(name for name, data in result.files.items()
                               if not (dist_dir / name).is_file()
                               or (dist_dir / name).read_bytes() != data)
@@ -199,6 +206,21 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     except OSError as exc:
         raise _write_error(dist_dir, exc) from exc
     return result
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Reading the manifest and compiling make hundreds of thousands of small objects and no
+    reference cycles, and the cyclic collector walks them again and again (about 0.1 s of a
+    one-card rebuild of 50,000 cards). Not elsewhere: with it off for the whole build, the
+    peak memory of a cold build grew by 25 MB at 50,000 cards."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _write_error(dist_dir: Path, exc: OSError) -> DeckforgeErrors:

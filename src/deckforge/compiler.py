@@ -47,6 +47,9 @@ class CompiledNote:
     deck_name: str
     mod: int
     removed: bool
+    hash: str = ""
+    """A live note's content hash (note type, fields, sorted tags; see ``_note_hash``): it
+    stands for the fields and tags in the deck fingerprint and the row index (cache.py)."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
         new_notes[card_id] = NoteRecord(guid, h, mod)
         live.add(card_id)
         notes.append(CompiledNote(card_id, guid, nt, fields, tags,
-                                  f"{deck.name}::{subdeck}" if subdeck else deck.name, mod, False))
+                                  f"{deck.name}::{subdeck}" if subdeck else deck.name, mod, False, h))
     gone = sorted(cid for cid in (old.notes if old else {}) if cid not in live)
     fresh = [cid for cid in gone if old is not None and not old.notes[cid].removed]
     found = previous(deck.id, [old.notes[cid].guid for cid in fresh]) if (old and fresh) else {}
