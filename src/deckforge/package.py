@@ -265,13 +265,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
             cur.executemany("UPDATE notes SET mod = ? WHERE id = ?",
                             [(n.mod, ids[n.guid]) for n in deck.notes])
             cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
-            (models_json,) = cur.execute("SELECT models FROM col").fetchone()
-            stored = json.loads(models_json)
-            mods = dict(deck.note_type_mods)
-            for model_id, model in stored.items():
-                model["mod"] = mods.get(int(model_id), timestamp)
-            cur.execute("UPDATE col SET models = ?, mod = ?, crt = ?",
-                        (json.dumps(stored, sort_keys=True), timestamp * 1000, deck.id_base // 1000))
+            _finish(cur, deck, timestamp)
             conn.commit()
             # VACUUM lays the pages out canonically, whatever order the rows were inserted in.
             cur.execute("VACUUM")
