@@ -115,10 +115,7 @@ def _collection(deck: CompiledDeck) -> bytes:
             cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
             cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);", card_rows)
             del note_rows, card_rows
-            _finish(cur, deck, timestamp)
-            conn.commit()
-            # VACUUM lays the pages out canonically, whatever order the rows were inserted in.
-            cur.execute("VACUUM")
+            _seal(conn, deck, timestamp)
         finally:
             conn.close()
         return Path(db_path).read_bytes()
@@ -218,6 +215,14 @@ def _rewrite(cur: sqlite3.Cursor, deck: CompiledDeck, models: dict[str, genanki.
     return True
 
 
+def _seal(conn: sqlite3.Connection, deck: CompiledDeck, timestamp: int) -> None:
+    """Set the note types' and collection's times, commit, and lay the pages out canonically."""
+    _finish(conn.cursor(), deck, timestamp)
+    conn.commit()
+    # VACUUM lays the pages out canonically, whatever order the rows were inserted in.
+    conn.execute("VACUUM")
+
+
 def _finish(cur: sqlite3.Cursor, deck: CompiledDeck, timestamp: int) -> None:
     """Give the note types their own modification times and the collection its times."""
     (models_json,) = cur.execute("SELECT models FROM col").fetchone()
@@ -265,10 +270,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
             cur.executemany("UPDATE notes SET mod = ? WHERE id = ?",
                             [(n.mod, ids[n.guid]) for n in deck.notes])
             cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
-            _finish(cur, deck, timestamp)
-            conn.commit()
-            # VACUUM lays the pages out canonically, whatever order the rows were inserted in.
-            cur.execute("VACUUM")
+            _seal(conn, deck, timestamp)
         finally:
             conn.close()
         return Path(db_path).read_bytes()
