@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Any
 
 from .errors import DeckforgeError, DeckforgeErrors
 from .manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
@@ -74,21 +72,10 @@ class Change:
     detail: str = ""
 
 
-def _hash(payload: Any) -> str:
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _note_hash(nt: NoteType, fields: dict[str, str], tags: tuple[str, ...]) -> str:
-    return _hash({"notetype": [nt.key, nt.id], "fields": fields, "tags": sorted(tags)})
-
-
-def _note_hash_fast(nt: NoteType, fields: Sequence[str], tags: tuple[str, ...]) -> str:
-    """``_note_hash`` of a live note (``fields`` in note-type order), without json.dumps.
-
-    The same text json.dumps writes (sorted keys, compact, ensure_ascii=False), built directly:
-    encode_basestring is the very function json uses for strings then. A test compares both.
-    """
+def _note_hash(nt: NoteType, fields: Sequence[str], tags: tuple[str, ...]) -> str:
+    """The content hash of a note (``fields`` in note-type order): the sha256 of the compact,
+    key-sorted JSON of its note type, fields by name and sorted tags, written out directly
+    (encode_basestring is the function json.dumps uses for strings; a test compares both)."""
     by_name = dict(zip(nt.fields, fields, strict=True))
     parts = ",".join(f"{encode_basestring(name)}:{encode_basestring(by_name[name])}"
                      for name in sorted(by_name))
@@ -112,7 +99,7 @@ def note_source(deck_id: str, card: Card) -> NoteSource:
     fields = tuple(rendered.get(f, "") for f in nt.fields)
     tags = tuple(sorted(card.tags))
     media = tuple((m.name, m.data) for _, m in card.media)
-    return (card.id, card.type, fields, tags, card.subdeck, _note_hash_fast(nt, fields, tags),
+    return (card.id, card.type, fields, tags, card.subdeck, _note_hash(nt, fields, tags),
             note_guid(deck_id, card.id), media)
 
 
@@ -200,7 +187,7 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
             changes.append(Change(deck.id, "removed", cid))
         nt = NOTE_TYPES[snapshot["type"]]
         by_name = {f: snapshot["fields"].get(f, "") for f in nt.fields}
-        h = _note_hash(nt, by_name, tuple(snapshot["tags"]))
+        h = _note_hash(nt, tuple(by_name[f] for f in nt.fields), tuple(snapshot["tags"]))
         mod = prev.mod if (prev.removed and prev.hash == h) else max(now, prev.mod + 1)
         record.notes[cid] = NoteRecord(guid=prev.guid, hash=h, mod=mod, removed=True,
                                        snapshot=snapshot)
