@@ -1,8 +1,20 @@
-"""Pytest configuration: make tests/ importable for the shared helpers."""
+"""Pytest configuration: make tests/ importable for the shared helpers; Hypothesis profiles.
+
+Property tests draw the same examples on every run by default, so `make test` (and CI) passes
+or fails the same way on every machine. `HYPOTHESIS_PROFILE=explore make test` draws fresh
+random examples to hunt for new failures; a failure prints the example to add with `@example`.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from hypothesis import settings
+
 sys.path.insert(0, str(Path(__file__).parent))
+
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))

@@ -211,7 +211,8 @@ def fast_parse(raw: bytes) -> tuple[Any, list[tuple[int, int]]] | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if _exotic(text):
+    if not text.endswith("\n") or _exotic(text):
+        # yaml-rs keeps a block scalar's line break even when the file ends without one
         return None
     try:
         import yaml_rs
