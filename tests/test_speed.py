@@ -3,9 +3,11 @@ nothing: same data, same errors word for word, same .apkg bytes. No test here me
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ import deckforge.cache
 import deckforge.package as package
 from deckforge.cache import CACHE_DIR_NAME
 from deckforge.fastmd import fast_block, fast_inline
-from deckforge.fastschema import is_valid
+from deckforge.fastschema import Unsupported, _Compiler, compile_schema, is_valid
 from deckforge.fastyaml import fast_parse
 from deckforge.loader import parse_yaml
 from deckforge.notetypes import NoteType
@@ -161,6 +163,104 @@ def test_fast_schema_check_never_passes_what_jsonschema_rejects(cards: list[dict
         assert list(Draft202012Validator(schema("cards")).iter_errors(data)) == []
 
 
+# Valid cards of every type, mutated below: most drawn files are near the valid/invalid border.
+_VALID_CARDS: list[dict[str, Any]] = [
+    {"id": "a-1", "front": "Q", "back": "A"},
+    {"id": "b", "type": "basic", "front": "Q", "back": "A", "tags": ["t", "u::v"],
+     "source": "s#x see", "as_of": "2026-11-28", "notes": "", "lint_ignore": ["long-answer"]},
+    {"id": "r", "type": "reversible", "front": "Q", "back": "A", "source": ["s", "t#u"]},
+    {"id": "c", "type": "cloze", "text": "{{c1::x}}", "extra": "E"},
+    {"id": "h", "type": "choice", "question": "Q?", "choices": ["x", "y", "z"], "answer": [0, 2],
+     "explanation": "E"},
+    {"id": "k", "type": "choice", "question": "Q?", "choices": ["x", "y"], "answer": 1},
+]
+
+
+@st.composite
+def _mutated_cards(draw: st.DrawFn) -> dict[str, Any]:
+    card = dict(draw(st.sampled_from(_VALID_CARDS)))
+    for _ in range(draw(st.integers(0, 2))):
+        if card and draw(st.booleans()):
+            del card[draw(st.sampled_from(sorted(card)))]
+        else:
+            card[draw(_CARD_KEYS)] = draw(_FIELD_VALUES)
+    return card
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_mutated_cards(), max_size=3),
+       st.sampled_from([None, ["t"], ["t", "t"], "t", ["a b"]]))
+@example([{"id": "k", "type": "choice", "question": "Q?", "choices": ["x", "y"], "answer": [1, 1.0]}],
+         None)
+@example([{"id": "k", "type": "choice", "question": "Q?", "choices": ["x", "y"], "answer": [0, 1.0]}],
+         None)
+@example([{"id": "k", "type": "choice", "question": "Q?", "choices": ["x", "y"], "answer": 1.0}],
+         None)
+@example([{"id": "c", "text": "T"}, {"id": "c", "type": "cloze", "front": "Q", "text": "T"}], None)
+def test_the_flattened_card_check_gives_jsonschemas_verdict(cards: list[dict[str, Any]],
+                                                            tags: Any) -> None:
+    data: dict[str, Any] = {"cards": cards}
+    if tags is not None:
+        data["tags"] = tags
+    valid = list(Draft202012Validator(schema("cards")).iter_errors(data)) == []
+    # Card files never hold what the compiled check doubts ([1, True] lists), so: exact.
+    assert is_valid("cards", data) == valid
+    assert compile_schema(schema("cards"), shapes=False)(data) == valid
+
+
+def test_the_card_schema_is_flattened_into_one_shape_per_card_type() -> None:
+    compiler = _Compiler(schema("cards"))
+    compiler.compile(schema("cards"))
+    assert schema("cards")["$defs"]["card"] in compiler.shaped
+
+
+@pytest.mark.parametrize("edit", ["new-type", "else-branch", "if-on-two-fields", "other-keyword"])
+def test_an_edited_card_schema_is_flattened_right_or_not_at_all(edit: str) -> None:
+    edited = copy.deepcopy(schema("cards"))
+    card = edited["$defs"]["card"]
+    if edit == "new-type":
+        card["properties"]["type"]["enum"].append("typein")
+        card["allOf"].append({
+            "if": {"properties": {"type": {"const": "typein"}}, "required": ["type"]},
+            "then": {"properties": {"front": {"$ref": "#/$defs/text"}, "answer": {"type": "string"}},
+                     "required": ["front", "answer"]}})
+    elif edit == "else-branch":
+        card["allOf"][1]["else"] = {"properties": {"hint": {"type": "string"}}}
+    elif edit == "if-on-two-fields":
+        card["allOf"][0]["if"]["properties"]["front"] = {"type": "string"}
+    else:
+        card["propertyNames"] = {"pattern": "^[a-z_]+$"}
+    compiler = _Compiler(edited)
+    check = compiler.compile(edited)
+    assert (card in compiler.shaped) == (edit in ("new-type", "else-branch"))
+    validator = Draft202012Validator(edited)
+    cards: list[dict[str, Any]] = [
+        *_VALID_CARDS, {"id": "x", "type": "typein", "front": "Q", "answer": "A"},
+        {"id": "x", "type": "typein", "front": "Q"}, {"id": "x", "type": "typein", "answer": "A"},
+        {"id": "x", "front": "Q", "back": "A", "hint": "h"}, {"id": "x", "type": "cloze", "text": "t",
+                                                             "hint": "h"},
+        {"id": "x", "type": "choice", "question": "Q", "choices": ["a", "b"], "answer": 0, "hint": 1},
+        {"id": "x", "front": "Q", "back": "A", "Front": "Q"}]
+    docs = [*_card_docs(), *({"cards": [c]} for c in cards)]
+    verdicts = [check(data) for data in docs]
+    assert verdicts == [list(validator.iter_errors(data)) == [] for data in docs]
+    assert sum(verdicts) >= 20
+
+
+def test_a_oneof_of_overlapping_branches_that_may_doubt_is_left_to_jsonschema() -> None:
+    overlapping = {"oneOf": [{"uniqueItems": True}, {"maxItems": 2}]}
+    # [1, True] is unique to jsonschema (True is not 1): both branches hold, so it is invalid. A
+    # check that doubted the first branch would count one match and call the list valid.
+    assert list(Draft202012Validator(overlapping).iter_errors([1, True]))
+    with pytest.raises(Unsupported):
+        compile_schema(overlapping)
+    with pytest.raises(Unsupported):
+        compile_schema({"if": {"uniqueItems": True}, "then": {"maxItems": 1}})
+    # Branches for disjoint kinds of values never both hold: a doubt is then only a doubt.
+    disjoint = compile_schema({"oneOf": [{"type": "string"}, {"type": "array", "uniqueItems": True}]})
+    assert disjoint("x") and disjoint([1, 2]) and not disjoint([1, True]) and not disjoint(5)
+
+
 _MD_TEXT = st.text(alphabet=list("ab Z09 ,.;:?'\"()/%+=$#@|^{}*`_-\\[]!<>&~\n\u00a0\u2019é\ue000\ue001"),
                    max_size=16)
 
@@ -176,6 +276,24 @@ def test_plain_markdown_renders_exactly_as_markdown_it(text: str) -> None:
         inline = fast_inline(text)
         if inline is not None:
             assert inline == md.renderInline(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=list("ab *`( ),.x&\"<"), max_size=14))
+def test_plain_markdown_delimiters_render_exactly_as_markdown_it(text: str) -> None:
+    # Dense in the characters the fast path pairs up: *, ` and what may flank them.
+    test_plain_markdown_renders_exactly_as_markdown_it.hypothesis.inner_test(text)  # type: ignore[attr-defined]
+
+
+def test_plain_markdown_check_does_not_backtrack_on_long_hostile_lines() -> None:
+    # A regex like (plain+)+ takes exponential time on a long line that fails at its end: a
+    # card could hang every build. Run in a child process so a regression fails, not hangs.
+    code = ("from deckforge.fastmd import fast_block, fast_inline\n"
+            "for t in ['a' * 5000 + '~', '**' + 'a ' * 5000, '`' + 'a ' * 5000, '*a' * 5000,\n"
+            "          '(**a' * 3000, 'a' * 5000 + '`']:\n"
+            "    assert fast_inline(t) is None and fast_block(t) is None, t[:20]\n")
+    done = subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_plain_markdown_takes_the_fast_path() -> None:
@@ -473,3 +591,37 @@ def test_the_manifest_writer_writes_what_json_dumps_writes(tmp_path: Path) -> No
     path = tmp_path / "manifest.json"
     path.write_text(manifest.to_text(), encoding="utf-8")
     assert Manifest.load(path).to_text() == manifest.to_text()
+
+
+def test_worker_processes_build_the_same_bytes_and_errors(tmp_path: Path) -> None:
+    roots = [tmp_path / n for n in ("one", "two")]
+    for root in roots:
+        _bench_project(root)
+    jobs = [{**EPOCH, "DECKFORGE_JOBS": "1"}, {**EPOCH, "DECKFORGE_JOBS": "2"}]
+    for root, env in zip(roots, jobs, strict=True):
+        assert run(root, "build", env=env).exit_code == 0
+    assert _dist(roots[1]) == _dist(roots[0])
+    # No cache: every file compiled in the workers again, after an edit.
+    for root, env in zip(roots, jobs, strict=True):
+        edit_one_card(root / "decks")
+        shutil.rmtree(root / CACHE_DIR_NAME)
+        assert run(root, "build", env={**env, "SOURCE_DATE_EPOCH": "1767225700"}).exit_code == 0
+    assert _dist(roots[1]) == _dist(roots[0])
+    # A broken file: the same report, word for word, and dist/ untouched.
+    outputs = []
+    for root, env in zip(roots, jobs, strict=True):
+        cards = sorted((root / "decks").rglob("cards-*.yaml"))[-1]
+        cards.write_text(cards.read_text().replace("front:", "frnt:", 1))
+        before = _dist(root)
+        result = run(root, "build", env=env)
+        assert result.exit_code == 1 and _dist(root) == before
+        outputs.append(result.output.replace(str(root), "ROOT"))
+    assert outputs[0] == outputs[1] and "did you mean `front`?" in outputs[0]
+
+
+def test_a_bad_job_count_is_a_clear_error(tmp_path: Path) -> None:
+    _bench_project(tmp_path)
+    result = run(tmp_path, "build", env={**EPOCH, "DECKFORGE_JOBS": "many"})
+    assert result.exit_code == 1
+    assert "DECKFORGE_JOBS: error: `many` is not a number of processes" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "dist").exists()

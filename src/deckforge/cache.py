@@ -354,7 +354,7 @@ def cached_notes(decks_dir: Path, deck_id: str, raw: bytes) -> list[NoteSource] 
         return None
     # Written by ``store_notes`` of this very code (the key holds its hash, the payload a
     # checksum): the note tuples as they were, with marshal keeping tuples tuples.
-    if type(rows) is not list or any(type(r) is not tuple or len(r) != 8 for r in rows):
+    if type(rows) is not list or any(type(r) is not tuple or len(r) != 9 for r in rows):
         return None
     return rows
 

@@ -48,6 +48,8 @@ class CompiledNote:
     hash: str = ""
     """A live note's content hash (note type, fields, sorted tags; see ``_note_hash``): it
     stands for the fields and tags in the deck fingerprint and the row index (cache.py)."""
+    ords: tuple[int, ...] | None = None
+    """The template ordinals of its cards, when known (else packaging works them out)."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,11 @@ def _note_hash(nt: NoteType, fields: Sequence[str], tags: tuple[str, ...]) -> st
 
 
 NoteSource = tuple[str, str, tuple[str, ...], tuple[str, ...], str, str, str,
-                   tuple[tuple[str, bytes], ...]]
+                   tuple[tuple[str, bytes], ...], tuple[int, ...]]
 """What a build needs of one card: (card id, type, rendered fields in note-type order, sorted
-tags, sub-deck, note content hash, GUID, images as (media name, bytes)). Plain data, so a
-card file's notes can be cached (cache.py) and a rebuild skip typing and rendering them."""
+tags, sub-deck, note content hash, GUID, images as (media name, bytes), template ordinals of
+its Anki cards). Plain data, so a card file's notes can be cached (cache.py), compiled in
+worker processes (jobs.py), and a rebuild skip typing and rendering them."""
 
 
 def note_source(deck_id: str, card: Card) -> NoteSource:
@@ -99,8 +102,10 @@ def note_source(deck_id: str, card: Card) -> NoteSource:
     fields = tuple(rendered.get(f, "") for f in nt.fields)
     tags = tuple(sorted(card.tags))
     media = tuple((m.name, m.data) for _, m in card.media)
+    from .package import card_ordinals  # packaging's own rule (package imports this module)
+
     return (card.id, card.type, fields, tags, card.subdeck, _note_hash(nt, fields, tags),
-            note_guid(deck_id, card.id), media)
+            note_guid(deck_id, card.id), media, card_ordinals(nt, fields))
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
     live = set()
     old_notes = old.notes if old else {}
     new_notes = record.notes
-    for card_id, card_type, fields, tags, subdeck, h, guid, _media in deck.notes:
+    for card_id, card_type, fields, tags, subdeck, h, guid, _media, ords in deck.notes:
         nt = NOTE_TYPES[card_type]
         prev = old_notes.get(card_id)
         if prev is not None and prev.hash == h and not prev.removed:
@@ -168,7 +173,8 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
         new_notes[card_id] = NoteRecord(guid, h, mod)
         live.add(card_id)
         notes.append(CompiledNote(card_id, guid, nt, fields, tags,
-                                  f"{deck.name}::{subdeck}" if subdeck else deck.name, mod, False, h))
+                                  f"{deck.name}::{subdeck}" if subdeck else deck.name, mod, False, h,
+                                  ords))
     gone = sorted(cid for cid in (old.notes if old else {}) if cid not in live)
     fresh = [cid for cid in gone if old is not None and not old.notes[cid].removed]
     found = previous(deck.id, [old.notes[cid].guid for cid in fresh]) if (old and fresh) else {}

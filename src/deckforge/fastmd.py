@@ -18,16 +18,23 @@ _PLAIN = r"A-Za-z0-9 ,.;:?'\"()/%+=$#@|^{}\u00a0-\u00ff\u2010-\u2027\u2030-\u205
 _PLAIN_RE = re.compile(f"[{_PLAIN}]+")
 # Inside a delimiter pair: starts and ends with a letter or digit, holds only plain text.
 _INNER = rf"[A-Za-z0-9](?:[{_PLAIN}]*[A-Za-z0-9])?"
-_TOKEN_RE = re.compile(
-    rf"(?P<plain>[{_PLAIN}]+)"
-    rf"|(?P<code>`[^`\n]+`)"
-    rf"|\*\*(?P<strong>{_INNER})\*\*"
-    rf"|\*(?P<em>{_INNER})\*")
+# A whole line of the subset: plain runs, code spans (not starting or ending with a space,
+# which markdown-it trims) and **strong** or *em* pairs around plain text that open after a
+# space or "(" (or at the start) and close before a space or punctuation (or at the end), so
+# CommonMark's flanking rules pair them exactly as written. Plain runs hold no * or `, so
+# the line splits into these pieces in exactly one way.
+_OPEN = r"(?<![^ (])"
+_CLOSE = r"(?![^ ,.;:?)])"
+# (Written as plain* (piece plain*)*, never (plain+)+, which backtracks exponentially.)
+_LINE_RE = re.compile(
+    rf"[{_PLAIN}]*(?:(?:`[^`\n ](?:[^`\n]*[^`\n ])?`"
+    rf"|{_OPEN}\*\*{_INNER}\*\*{_CLOSE}"
+    rf"|{_OPEN}\*{_INNER}\*{_CLOSE})[{_PLAIN}]*)*")
+# The same pieces in escaped text (code may hold &, <, > and "; the others only ").
+_DELIMITED_RE = re.compile(r"`(?P<code>[^`]+)`|\*\*(?P<strong>[^*`]+)\*\*|\*(?P<em>[^*`]+)\*")
 # Where a paragraph line must not start: list markers, headings, quotes, rules, tables.
 _START_RE = re.compile(r"[A-Za-z0-9(\"'\ue000`]|\*{1,2}[A-Za-z0-9]")
 _ORDERED_RE = re.compile(r"[0-9]{1,9}[.)]")
-_BEFORE = frozenset(" (")
-_AFTER = frozenset(" ,.;:?)")
 
 
 def _escape(text: str) -> str:
@@ -37,34 +44,17 @@ def _escape(text: str) -> str:
 
 def fast_inline(text: str) -> str | None:
     """markdown-it's ``renderInline`` of ``text`` (one line, stripped), or None if not certain."""
-    if not text or "\n" in text or "``" in text or text != text.strip():
+    if not text or _LINE_RE.fullmatch(text) is None or "``" in text or text != text.strip():
         return None
-    out: list[str] = []
-    pos = 0
-    n = len(text)
-    while pos < n:
-        m = _TOKEN_RE.match(text, pos)
-        if m is None:
-            return None
-        kind = m.lastgroup
-        end = m.end()
-        if kind == "plain":
-            out.append(_escape(m.group()))
-        elif kind == "code":
-            inner = m.group()[1:-1]
-            if inner.startswith(" ") or inner.endswith(" "):
-                return None  # markdown-it trims one space from each side: keep it simple
-            out.append(f"<code>{_escape(inner)}</code>")
-        else:
-            # Delimiters open after a space or "(" and close before a space or punctuation,
-            # so CommonMark's flanking rules pair them exactly as written.
-            if (pos > 0 and text[pos - 1] not in _BEFORE) or (end < n and text[end] not in _AFTER):
-                return None
-            inner = m.group(kind or "")
-            tag = "strong" if kind == "strong" else "em"
-            out.append(f"<{tag}>{_escape(inner)}</{tag}>")
-        pos = end
-    return "".join(out)
+    if "*" not in text and "`" not in text:
+        return _escape(text)
+    # The escaping leaves the delimiters alone, and the pieces cannot overlap (see _LINE_RE).
+    return _DELIMITED_RE.sub(_tag, _escape(text))
+
+
+def _tag(m: re.Match[str]) -> str:
+    kind = m.lastgroup or ""
+    return f"<{kind}>{m.group(kind)}</{kind}>"
 
 
 def fast_block(text: str) -> str | None:

@@ -7,11 +7,16 @@ can differ: no anchors, aliases, tags, directives or control characters, no text
 read as a number or boolean, and a ``cards:`` list whose items can be found line by line.
 Anything else returns None and the caller uses the loader. Positions other than where each
 card starts are read by re-parsing with PyYAML, which only error messages need.
+
+The checks run over whole files at C speed (regexes, joins, bytes methods); the precise checks
+written in Python run only where a cheap screen found something they might reject.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +24,12 @@ from .loader import MAX_DEPTH, MAX_FILE_BYTES, RawDocument, parse_yaml
 
 __all__ = ["FastDocument", "fast_parse"]
 
-# Characters the loader treats specially or rejects (tabs, CR, controls, odd line breaks).
-_BAD_CHAR_RE = re.compile("[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
+# The loader treats specially or rejects tabs, CR, other control characters (C0, DEL, C1),
+# U+FEFF and U+2028/U+2029. In valid UTF-8 an ASCII byte is always that character, and each
+# of the others has one encoding, so the bytes are searched (faster than the text):
+_ORDINARY_ASCII = bytes([0x0A, *range(0x20, 0x7F), *range(0x80, 0x100)])  # all but the bad ASCII
+_BAD_UTF8 = (b"\xef\xbb\xbf", b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # U+FEFF, U+2028, U+2029
+_C1_RE = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080..U+009F
 # Node properties (&anchor, *alias, !tag), complex keys (?) and reserved indicators where a
 # block node may start: at a line's indent, after `: ` or after `- `. Errs towards finding too
 # much; that only costs the fast path.
@@ -34,7 +43,33 @@ _FLOW_RE = re.compile(r"[:\n-][ ]*([\[{][^\n]*)")
 _FLOW_BAD_RE = re.compile(r":(?:[ ,\[\]{}]|$)|[ ,\[{]#|[\[{,][ ]*(?:[&*!?@`%]|[-+]?0[0-9oO])")
 _COMMENT_LINE_RE = re.compile(r"\n[ ]*#[^\n]*")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-_ITEM_RE = re.compile(r"-( +)([A-Za-z_][A-Za-z0-9_]*)[ ]*:(?:[ ]|$)")
+
+# The screen: together these match wherever _exotic's precise checks could find something
+# (ignoring comments and whether a node starts there), so text they miss is not exotic. Each
+# starts with one fixed character, which the regex engine skips to quickly. `(?=(?P<x>...))(?P=x)`
+# takes what it matches at once, without trying less (an atomic group before Python 3.11).
+# _FLOW_BAD_LINE is _FLOW_RE's group plus the test on it, from a `[` or `{` to the end of its
+# line: a last character (spaces aside) other than `]` or `}` (which covers a `:` at the end),
+# or something else _FLOW_BAD_RE finds; the last pattern only if the line has a character it
+# needs.
+_FLOW_BAD_LINE = (r"(?=[\[{])(?:(?![^\n]*[\]}] *(?:\n|\Z))|(?=[^\n]*:[ ,\[\]{}])|(?=[^\n]*#(?<=[ ,\[{]#))"
+                  r"|(?=(?=(?P<other>[^\n&*!?@`%0]*))(?P=other)[&*!?@`%0])"
+                  r"[^\n]*?[\[{,] *(?:[&*!?@`%]|[-+]?0[0-9oO]))")
+_SCREEN = tuple(re.compile(p) for p in (
+    rf"\n(?:---|\.\.\.|(?=(?P<indent> *))(?P=indent)(?:[&*!?@`%]|{_FLOW_BAD_LINE}))",  # at an indent
+    rf": *(?=[&*!?@`%\[{{])(?:(?<= )[&*!?@`%]|{_FLOW_BAD_LINE})",  # after `:`
+    rf"- *(?=[&*!?@`%\[{{])(?:(?<= )[&*!?@`%]|{_FLOW_BAD_LINE})",  # after `-`
+    r"0(?:(?<=[ \n]0)|(?<=[ \n][-+]0))[0-9oO]",  # _NUMBER_RE, found from its `0`
+))
+
+
+def _bad_chars(raw: bytes) -> bool:
+    """Whether ``raw`` (valid UTF-8) holds a character the loader treats specially or rejects."""
+    if raw.translate(None, _ORDINARY_ASCII):
+        return True
+    if raw.isascii():
+        return False
+    return any(seq in raw for seq in _BAD_UTF8) or _C1_RE.search(raw) is not None
 
 
 def _node_starts_at(text: str, at: int) -> bool:
@@ -54,13 +89,17 @@ def _node_starts_at(text: str, at: int) -> bool:
 
 
 def _exotic(text: str) -> bool:
-    """True when the text uses YAML that the two parsers may read differently."""
-    if _BAD_CHAR_RE.search(text):
-        return True
+    """True when the text uses YAML that the two parsers may read differently.
+
+    (Control characters and other odd ones are _bad_chars' to find.)
+    """
+    # The patterns look at the character before; a newline in front covers the first line.
+    text = "\n" + text
+    if not any(screen.search(text) for screen in _SCREEN):
+        return False
     # No node starts on a line whose first character is `#` (a comment, or text inside a
     # block or multi-line scalar), so such lines cannot hide an anchor, tag or number.
-    # (The patterns look at the character before; a newline in front covers the first line.)
-    text = _COMMENT_LINE_RE.sub("", "\n" + text)
+    text = _COMMENT_LINE_RE.sub("", text)
     if "\n%" in text or "\n---" in text or "\n..." in text:
         return True  # directives and document markers
     if any(_node_starts_at(text, m.end() - 1) for m in _INDICATOR_RE.finditer(text)):
@@ -77,29 +116,61 @@ def _exotic(text: str) -> bool:
     return False
 
 
-def _typed_patterns() -> dict[str, re.Pattern[str]]:
+_TYPED_TAGS = frozenset({"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                         "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"})
+
+
+@cache
+def _typed_rules() -> dict[str, tuple[str, ...]]:
     """PyYAML's own rules for plain text it reads as something other than text, by first character."""
     import yaml
 
-    typed = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-             "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
-    out: dict[str, re.Pattern[str]] = {}
+    out: dict[str, tuple[str, ...]] = {}
     for first, rules in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
-        patterns = [regexp.pattern for tag, regexp in rules if tag in typed]
+        patterns = tuple(regexp.pattern for tag, regexp in rules if tag in _TYPED_TAGS)
         if patterns:
-            out[first or ""] = re.compile("|".join(f"(?:{p})" for p in patterns), re.X)
+            out[first or ""] = patterns
     return out
 
 
-_TYPED: dict[str, re.Pattern[str]] = {}
+@cache
+def _typed_patterns() -> dict[str, re.Pattern[str]]:
+    return {first: re.compile("|".join(f"(?:{p})" for p in patterns), re.X)
+            for first, patterns in _typed_rules().items()}
 
 
 def _plain_in_both(text: str) -> bool:
     """True if PyYAML, too, reads ``text`` as text when it is written unquoted."""
-    if not _TYPED:
-        _TYPED.update(_typed_patterns())
-    rule = _TYPED.get(text[:1])
+    rule = _typed_patterns().get(text[:1])
     return rule is None or rule.match(text) is None
+
+
+@cache
+def _typed_screen() -> re.Pattern[str] | None:
+    """_plain_in_both for many texts at once: finds, in texts joined and framed by NULs, each
+    text it rejects (and any piece of a text with a NUL in it that it would reject).
+
+    Each text takes the rules of its first character, as there; ``^`` and ``$`` become the
+    NULs around it, and ``\\n?`` is the line break ``$`` allows before the end. None if a rule
+    is not a ``^...$`` pattern this can rewrite.
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}  # rules -> the first characters taking them
+    for first, patterns in _typed_rules().items():
+        bodies = []
+        for pattern in (p.strip() for p in patterns):
+            body = pattern[1:-1]
+            if pattern[:1] != "^" or pattern[-1:] != "$" or "^" in body or "$" in body:
+                return None
+            bodies.append(body)
+        groups.setdefault(tuple(bodies), []).append(first)
+
+    def starting(firsts: list[str]) -> str:
+        return "|".join([f"[{re.escape(''.join(firsts))}]"] * any(firsts) + [r"\x00"] * ("" in firsts))
+
+    alternatives = "|".join(f"(?=(?:{starting(firsts)}))(?:{'|'.join(f'(?:{b})' for b in bodies)})"
+                            for bodies, firsts in groups.items())
+    # (Most texts fail the first lookahead, whose first characters have no rules at all.)
+    return re.compile(rf"\x00(?={starting(list(_typed_rules()))})(?:{alternatives})\n?(?=\x00)", re.X)
 
 
 def _strings(value: Any) -> list[str]:
@@ -133,39 +204,90 @@ def _same_data(value: Any, depth: int) -> bool:
     return type(value) is int
 
 
+def _card_file_texts(data: dict[Any, Any]) -> list[str] | None:
+    """Every key and text in a card file of the usual shape, or None for any other shape.
+
+    The usual shape: ``cards`` is a list of maps with text keys, and every other value (at the
+    top or in a card) is text, a whole number or a list of those. That is four levels deep at
+    most, far from MAX_DEPTH. Gathered with C-level iteration, not a call per value.
+    """
+    cards = data["cards"]
+    if not all(type(card) is dict for card in cards):
+        return None
+    keys = set(data).union(*cards)
+    values = [v for k, v in data.items() if k != "cards"]
+    values.extend(chain.from_iterable(map(dict.values, cards)))
+    texts = [v for v in values if type(v) is str]
+    if len(texts) < len(values):
+        others = [v for v in values if type(v) is not str]
+        items = list(chain.from_iterable(v for v in others if type(v) is list))
+        texts.extend(v for v in items if type(v) is str)
+        if not all(type(v) is int for v in chain((v for v in others if type(v) is not list),
+                                                 (v for v in items if type(v) is not str))):
+            return None
+    if not all(type(k) is str for k in keys) or "<<" in keys:
+        return None
+    texts.extend(keys)
+    return texts
+
+
+def _same_card_data(data: dict[Any, Any]) -> bool:
+    """``_same_data(data, 0)`` for a file with a ``cards`` list, found without a call per value."""
+    texts = _card_file_texts(data)
+    screen = _typed_screen()
+    if texts is None or screen is None or screen.search("\x00" + "\x00".join(texts) + "\x00"):
+        return _same_data(data, 0)  # an unusual shape, or text that may be typed: look closely
+    return True
+
+
+# Blank and comment lines up to the first other line after `cards:`, whose indent is the dashes'.
+_FIRST_ITEM_RE = re.compile(r"(?:\n[ ]*(?:#[^\n]*)?(?=\n|\Z))*\n( *)(?=[^ \n#])")
+
+
+@cache
+def _list_res(dash: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For a block list whose dashes are indented ``dash`` spaces: where it ends, and its items.
+
+    It ends at the first line that is not blank, a comment, indented deeper than the dashes or
+    a dash at their indent. Each such dash line is an item, and must read `- key: ...` (else
+    the key group is None). The spaces are written out so that the regex engine skips to the
+    fixed text `\n` + spaces + `-` quickly.
+    """
+    spaces = " " * dash
+    end = re.compile(rf"\n(?!{spaces} )(?!{spaces}-)(?! *(?:#|\n|\Z))")
+    item = re.compile(rf"\n{spaces}-(?:( +)([A-Za-z_][A-Za-z0-9_]*)[ ]*:(?=[ \n]|\Z))?")
+    return end, item
+
+
 def _card_positions(text: str, cards: list[Any]) -> list[tuple[int, int]] | None:
     """Where each item of the top-level ``cards:`` block list starts, or None if unsure."""
-    lines = text.split("\n")
-    heads = [i for i, line in enumerate(lines) if line.startswith("cards:")]
-    if len(heads) != 1:
+    if text.count("\ncards:") + text.startswith("cards:") != 1:
         return None
-    rest = lines[heads[0]][6:].strip(" ")
+    head = 0 if text.startswith("cards:") else text.index("\ncards:") + 1
+    head_end = text.find("\n", head)
+    if head_end < 0:
+        head_end = len(text)
+    rest = text[head + 6:head_end].strip(" ")
     if rest and not rest.startswith("#"):
         return None  # `cards: [...]` or `cards: &anchor`: leave it to the loader
-    positions: list[tuple[int, int]] = []
-    dash = -1
-    for number in range(heads[0] + 1, len(lines)):
-        line = lines[number]
-        body = line.lstrip(" ")
-        if not body or body.startswith("#"):
-            continue
-        indent = len(line) - len(body)
-        if dash < 0:
-            dash = indent
-        if indent < dash or (indent == dash and not body.startswith("-")):
-            break  # the list ends at the first line indented less than its dashes
-        if indent != dash:
-            continue
-        # Every item of the list: `- key: ...`, whose key is the card's first one.
-        m = _ITEM_RE.match(body)
-        i = len(positions)
-        if m is None or i >= len(cards) or not isinstance(cards[i], dict) or not cards[i]:
-            return None
-        if next(iter(cards[i])) != m.group(2):
-            return None
-        positions.append((number + 1, dash + 1 + len(m.group(1)) + 1))
-    if len(positions) != len(cards):
+    first = _FIRST_ITEM_RE.match(text, head_end)
+    if first is None:
+        return [] if not cards else None
+    dash = len(first.group(1))
+    start = first.end() - dash - 1  # the line break before the first item
+    end_re, item_re = _list_res(dash)
+    end = end_re.search(text, start)
+    items = list(item_re.finditer(text, start, len(text) if end is None else end.start()))
+    # Every item of the list is `- key: ...`, whose key is the card's first one.
+    keys = [m.group(2) for m in items]
+    if keys != [next(iter(c)) if isinstance(c, dict) and c else None for c in cards] or None in keys:
         return None
+    positions: list[tuple[int, int]] = []
+    line, at = 1, 0
+    for m in items:
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        positions.append((line + 1, dash + len(m.group(1)) + 2))
     return positions
 
 
@@ -211,7 +333,7 @@ def fast_parse(raw: bytes) -> tuple[Any, list[tuple[int, int]]] | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not text.endswith("\n") or _exotic(text):
+    if not text.endswith("\n") or _bad_chars(raw) or _exotic(text):
         # yaml-rs keeps a block scalar's line break even when the file ends without one
         return None
     try:
@@ -226,7 +348,7 @@ def fast_parse(raw: bytes) -> tuple[Any, list[tuple[int, int]]] | None:
         return None
     if "\\" in text and any(_CONTROL_RE.search(s) for s in _strings(data)):
         return None  # an escape such as "\\a" made a control character: the loader rejects it
-    if not _same_data(data, 0):
+    if not _same_card_data(data):
         return None
     positions = _card_positions(text, data["cards"])
     if positions is None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from .cache import cached_notes, load_checked, notes_cache_enabled, store_notes
 from .compiler import DeckNotes, NoteSource, note_source
 from .errors import DeckforgeError, DeckforgeErrors, display_path
+from .jobs import job_count, map_in_order
 from .loader import RawDocument
 from .media import MediaFile, load_image
 from .model import Card, Deck, Project, SourceRef
@@ -36,6 +38,16 @@ def _unclosed_cloze(text: str) -> str:
         else:
             open_tokens.append(m.group(0))
     return open_tokens[0] if open_tokens else ""
+
+
+# Many cards cite the same source; the parsed citation is immutable, so one object serves all.
+_source_ref = lru_cache(maxsize=4096)(SourceRef.parse)
+
+
+@cache
+def _text_fields(card_type: str) -> tuple[str, ...]:
+    """The text fields of a card type, in schema order."""
+    return tuple(f for f in card_fields(card_type) if f in _TEXT_FIELDS)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -214,10 +226,9 @@ class _Loader:
         media = self.card_media(doc, where, raw, choices)
         if not ok or media is None:
             return None
-        names = [f for f in card_fields(card_type) if f in _TEXT_FIELDS]
-        fields = tuple((f, raw[f]) for f in names if f in raw)
+        fields = tuple((f, raw[f]) for f in _text_fields(card_type) if f in raw)
         source = raw.get("source", ())
-        sources = tuple(SourceRef.parse(s) for s in ([source] if isinstance(source, str) else source))
+        sources = tuple(_source_ref(s) for s in ([source] if isinstance(source, str) else source))
         tags = tuple(dict.fromkeys((*file_tags, *raw.get("tags", ()))))
         line, col = doc.position(where)
         return Card(id=raw["id"], type=card_type, fields=fields, choices=choices, answer=answer,
@@ -228,11 +239,12 @@ class _Loader:
     def card_media(self, doc: RawDocument, where: tuple[Any, ...], raw: dict[str, Any],
                    choices: tuple[str, ...]) -> tuple[tuple[str, MediaFile], ...] | None:
         """The images a card's text shows, or None after reporting the ones that are wrong."""
+        if not any(type(text) is str and "!" in text and "[" in text
+                   for text in (*map(raw.get, _TEXT_FIELDS), *choices)):
+            return ()  # no image syntax possible: skip resolving paths (costly on big decks)
         texts = [((*where, name), raw[name]) for name in _TEXT_FIELDS
                  if isinstance(raw.get(name), str)]
         texts += [((*where, "choices", j), choice) for j, choice in enumerate(choices)]
-        if not any("!" in text and "[" in text for _, text in texts):
-            return ()  # no image syntax possible: skip resolving paths (costly on big decks)
         # Images live in the card's deck folder, or in the library folder for shared cards.
         try:
             rel = doc.path.resolve().relative_to(self.decks_dir.resolve())
@@ -316,7 +328,8 @@ def load_notes(decks_dir: Path, only: list[str] | None = None) -> list[DeckNotes
     """``[DeckNotes.of(deck) for deck in load_project(decks_dir, only).decks]``, file by file.
 
     A valid card file that neither includes other files nor shows images is cached by its bytes
-    (cache.py): a rebuild takes its notes without typing or rendering it again. Anything at all
+    (cache.py): a rebuild takes its notes without typing or rendering it again. Files not in
+    the cache are compiled in worker processes when there are many (jobs.py). Anything at all
     wrong (an error in a file, a duplicate id, an unknown deck) is left to ``load_project``,
     which raises with every error, so messages and their order stay exactly the same.
     """
@@ -325,37 +338,69 @@ def load_notes(decks_dir: Path, only: list[str] | None = None) -> list[DeckNotes
     use_cache = notes_cache_enabled()
     loader = _Loader(decks_dir)
     loader.sources()
-    decks: list[DeckNotes] = []
+    metas: list[tuple[str, str, str]] = []
+    work: list[tuple[int, Path]] = []  # (deck index, card file)
     for folder in find_deck_folders(decks_dir):
         meta_path = folder / "deck.yaml"
         meta = loader.document(meta_path, "deck") if meta_path.is_file() else None
         if meta is None or loader.errors:
             return _notes_of(load_project(decks_dir, only))
-        deck_id: str = meta.data["id"]
-        notes: list[NoteSource] = []
-        for path in (p for p in _yaml_files(folder) if p != meta_path):
-            raw = path.read_bytes() if use_cache else b""
-            hit = cached_notes(decks_dir, deck_id, raw) if use_cache else None
-            if hit is not None:
-                notes.extend(hit)
-                continue
-            cards = loader.card_file(path)
-            if loader.errors:
-                return _notes_of(load_project(decks_dir, only))
-            found = [note_source(deck_id, card) for card in cards]
-            doc = loader.docs.get(path)
-            if use_cache and doc is not None and "include" not in doc.data:
-                store_notes(decks_dir, deck_id, raw, found)
-            loader.docs.clear()  # parsed files are not needed again: keep memory flat
-            notes.extend(found)
-        if len({n[0] for n in notes}) != len(notes):
-            return _notes_of(load_project(decks_dir, only))  # duplicate ids: worded there
-        decks.append(DeckNotes(deck_id, meta.data["name"], meta.data.get("description", ""),
-                               tuple(notes)))
+        work.extend((len(metas), p) for p in _yaml_files(folder) if p != meta_path)
+        metas.append((meta.data["id"], meta.data["name"], meta.data.get("description", "")))
+    found = compile_files(decks_dir, [(metas[i][0], path) for i, path in work], use_cache)
+    if found is None:
+        return _notes_of(load_project(decks_dir, only))
+    notes: list[list[NoteSource]] = [[] for _ in metas]
+    for (i, _), file_notes in zip(work, found, strict=True):
+        notes[i].extend(file_notes)
+    decks = [DeckNotes(deck_id, name, description, tuple(deck_notes))
+             for (deck_id, name, description), deck_notes in zip(metas, notes, strict=True)]
+    if any(len({n[0] for n in d.notes}) != len(d.notes) for d in decks):
+        return _notes_of(load_project(decks_dir, only))  # duplicate ids: worded there
     ids = [d.id for d in decks]
     if len(set(ids)) != len(ids) or (only and any(d not in ids for d in only)):
         return _notes_of(load_project(decks_dir, only))
     return [d for d in decks if not only or d.id in only]
+
+
+def compile_files(decks_dir: Path, files: list[tuple[str, Path]],
+                  use_cache: bool) -> list[list[NoteSource]] | None:
+    """The notes of each (deck id, card file), in order; None when any file has a problem.
+
+    Files found in the note cache are taken from it; the others are compiled, in worker
+    processes when there is enough of them (jobs.py), and cached.
+    """
+    found: list[list[NoteSource] | None] = [None] * len(files)
+    todo: list[tuple[int, str, Path, bytes]] = []
+    for i, (deck_id, path) in enumerate(files):
+        raw = path.read_bytes() if use_cache else b""
+        hit = cached_notes(decks_dir, deck_id, raw) if use_cache else None
+        if hit is None:
+            todo.append((i, deck_id, path, raw))
+        found[i] = hit
+    jobs = job_count(sum(p.stat().st_size for _, _, p, _ in todo)) if len(todo) > 1 else 1
+    compile_one = partial(_compile_file, decks_dir, use_cache)
+    for (i, *_), notes in zip(todo, map_in_order(compile_one, [t[1:] for t in todo], jobs),
+                              strict=True):
+        if notes is None:
+            return None
+        found[i] = notes
+    return [n for n in found if n is not None]
+
+
+def _compile_file(decks_dir: Path, use_cache: bool,
+                  work: tuple[str, Path, bytes]) -> list[NoteSource] | None:
+    """Type, render and hash the cards of one file (and cache its notes); None on any problem."""
+    deck_id, path, raw = work
+    loader = _Loader(decks_dir)
+    cards = loader.card_file(path)
+    if loader.errors:
+        return None
+    notes = [note_source(deck_id, card) for card in cards]
+    doc = loader.docs.get(path)
+    if use_cache and doc is not None and "include" not in doc.data:
+        store_notes(decks_dir, deck_id, raw, notes)
+    return notes
 
 
 def _notes_of(project: Project) -> list[DeckNotes]:

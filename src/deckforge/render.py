@@ -22,6 +22,8 @@ _CLOZE_RE = re.compile(r"\{\{(c\d+)::|::|\}\}")
 _PLACEHOLDER = "\ue000{}\ue001"
 _PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 _ANKI_TAG_RE = re.compile(r"\[(?=sound:|anki:|/anki:)", re.IGNORECASE)
+# What _protect acts on: a start of math, a cloze marker, a placeholder character.
+_MAY_PROTECT_RE = re.compile("\\\\[(\\[]|\\{\\{|::|\\}\\}|[\ue000\ue001]")
 
 
 @cache
@@ -60,6 +62,8 @@ def _render_image(self: Any, tokens: Sequence[Any], idx: int, options: Any,
 def _protect(text: str) -> tuple[str, list[str]]:
     """Swap MathJax spans and cloze markers for placeholders Markdown leaves alone."""
     saved: list[str] = []
+    if not _MAY_PROTECT_RE.search(text):
+        return text, saved  # most text has no math, cloze marker or placeholder character
 
     def keep(raw: str) -> str:
         saved.append(raw)
@@ -72,13 +76,15 @@ def _protect(text: str) -> tuple[str, list[str]]:
 
 
 def _restore(rendered: str, saved: list[str]) -> str:
-    return _defuse(_PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], rendered))
+    if saved:
+        rendered = _PLACEHOLDER_RE.sub(lambda m: saved[int(m.group(1))], rendered)
+    return _defuse(rendered)
 
 
 def _defuse(rendered: str) -> str:
     """Keep Anki's own markup in card text as text: Anki plays ``[sound:file]`` and reads
     ``[anki:tts]`` aloud wherever they appear, even inside attributes; ``&#91;`` shows the same."""
-    return _ANKI_TAG_RE.sub("&#91;", rendered)
+    return _ANKI_TAG_RE.sub("&#91;", rendered) if "[" in rendered else rendered
 
 
 def render_markdown(text: str, images: Mapping[str, str] | None = None) -> str:
@@ -122,15 +128,18 @@ def image_sources(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _choices_html(card: Card, marked: bool) -> str:
-    images = {src: media.name for src, media in card.media}
+def _choices_html(card: Card, marked: bool, rendered: Sequence[str] | None = None) -> str:
+    """The lettered options (``rendered``: each choice's HTML, if already rendered)."""
+    if rendered is None:
+        images = {src: media.name for src, media in card.media}
+        rendered = [render_inline(choice, images) for choice in card.choices]
     items = []
-    for i, choice in enumerate(card.choices):
+    for i, html_text in enumerate(rendered):
         correct = i in card.answer
         cls = "choice correct" if (marked and correct) else ("choice wrong" if marked else "choice")
         mark = '<span class="mark" aria-label="correct">✓</span> ' if (marked and correct) else ""
         items.append(f'<li class="{cls}"><span class="letter">{LETTERS[i]}</span> '
-                     f'<span class="choice-text">{mark}{render_inline(choice, images)}</span></li>')
+                     f'<span class="choice-text">{mark}{html_text}</span></li>')
     return f'<ol class="choices">{"".join(items)}</ol>'
 
 
@@ -156,11 +165,12 @@ def render_fields(card: Card) -> dict[str, str]:
     if card.type == "cloze":
         return {"Text": md("text"), "Extra": md("extra"), "Source": source}
     letters = ", ".join(LETTERS[i] for i in card.answer)
+    choices = [render_inline(choice, images) for choice in card.choices]
     return {
         "Question": md("question"),
-        "Choices": _choices_html(card, marked=False),
+        "Choices": _choices_html(card, False, choices),
         "Answer": letters,
-        "ChoicesMarked": _choices_html(card, marked=True),
+        "ChoicesMarked": _choices_html(card, True, choices),
         "Explanation": md("explanation"),
         "Source": source,
     }

@@ -7,14 +7,15 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import DeckforgeError
 from .loader import RawDocument
 from .model import CARD_TYPES
+
+if TYPE_CHECKING:  # jsonschema is imported when a document is checked (a build may never need it)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "card_fields", "check_document", "schema",
            "validate_document"]
@@ -42,6 +43,8 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(kind))
 
 
