@@ -109,7 +109,8 @@ def load_checked(path: Path, kind: str, decks_dir: Path) -> Result:
     Gives what ``load_yaml`` then ``check_document`` give; broken cards is None when the file
     as a whole is broken.
     """
-    if kind == "cards" and _enabled("DECKFORGE_FAST"):
+    fast = _enabled("DECKFORGE_FAST")
+    if fast:
         doc = _fast(path, kind, decks_dir)
         if doc is not None:
             return doc, [], set()
@@ -121,7 +122,24 @@ def load_checked(path: Path, kind: str, decks_dir: Path) -> Result:
     if loaded is None:
         return None, errors, None
     errors, bad = check_document(kind, loaded)
+    if fast and not errors and kind != "cards" and _enabled("DECKFORGE_CACHE"):
+        _remember(path, kind, decks_dir, loaded)
     return loaded, errors, bad
+
+
+def _remember(path: Path, kind: str, decks_dir: Path, doc: RawDocument) -> None:
+    """Cache what a valid deck.yaml or sources.yaml holds, so a rebuild needs neither PyYAML
+    nor jsonschema for it (card files are cached as yaml-rs reads them, in ``_fast``)."""
+    try:
+        raw = path.read_bytes()
+        payload = marshal.dumps((doc.data, []))
+    except (OSError, ValueError):
+        return  # unreadable now, or data marshal cannot keep: just not cached
+    from .loader import parse_yaml
+
+    again, _ = parse_yaml(path, raw)
+    if again is not None and again.data == doc.data:  # the file did not change meanwhile
+        _write(cache_dir(decks_dir), _key(kind, raw), payload)
 
 
 def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
@@ -141,6 +159,8 @@ def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
     folder = cache_dir(decks_dir)
     payload = _MEMORY.get(key) or (_read(folder, key) if use_disk else None)
     if payload is None:
+        if kind != "cards":
+            return None  # the loader reads it (and _remember caches it)
         parsed = fast_parse(raw)
         if parsed is None or not is_valid(kind, parsed[0]):
             return None

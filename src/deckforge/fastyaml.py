@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from itertools import chain
+from itertools import chain, filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ _FLOW_BAD_RE = re.compile(r":(?:[ ,\[\]{}]|$)|[ ,\[{]#|[\[{,][ ]*(?:[&*!?@`%]|[-
 _COMMENT_LINE_RE = re.compile(r"\n[ ]*#[^\n]*")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
-# The screen: together these match wherever _exotic's precise checks could find something
+# The screen: together these match wherever _exotic_in_detail could find something
 # (ignoring comments and whether a node starts there), so text they miss is not exotic. Each
 # starts with one fixed character, which the regex engine skips to quickly. `(?=(?P<x>...))(?P=x)`
 # takes what it matches at once, without trying less (an atomic group before Python 3.11).
@@ -93,10 +93,19 @@ def _exotic(text: str) -> bool:
 
     (Control characters and other odd ones are _bad_chars' to find.)
     """
+    return _screened(text) and _exotic_in_detail(text)
+
+
+def _screened(text: str) -> bool:
+    """Whether _SCREEN finds anything: False means _exotic_in_detail would find nothing."""
+    text = "\n" + text  # as in _exotic_in_detail
+    return any(screen.search(text) for screen in _SCREEN)
+
+
+def _exotic_in_detail(text: str) -> bool:
+    """_exotic's checks, with a Python call per match (slow on long files)."""
     # The patterns look at the character before; a newline in front covers the first line.
     text = "\n" + text
-    if not any(screen.search(text) for screen in _SCREEN):
-        return False
     # No node starts on a line whose first character is `#` (a comment, or text inside a
     # block or multi-line scalar), so such lines cannot hide an anchor, tag or number.
     text = _COMMENT_LINE_RE.sub("", text)
@@ -135,6 +144,7 @@ def _typed_rules() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _typed_patterns() -> dict[str, re.Pattern[str]]:
+    """_typed_rules, one regex per first character."""
     return {first: re.compile("|".join(f"(?:{p})" for p in patterns), re.X)
             for first, patterns in _typed_rules().items()}
 
@@ -204,6 +214,9 @@ def _same_data(value: Any, depth: int) -> bool:
     return type(value) is int
 
 
+_is_text = str.__instancecheck__  # isinstance(value, str), as a C function for filter()
+
+
 def _card_file_texts(data: dict[Any, Any]) -> list[str] | None:
     """Every key and text in a card file of the usual shape, or None for any other shape.
 
@@ -212,18 +225,19 @@ def _card_file_texts(data: dict[Any, Any]) -> list[str] | None:
     most, far from MAX_DEPTH. Gathered with C-level iteration, not a call per value.
     """
     cards = data["cards"]
-    if not all(type(card) is dict for card in cards):
+    values = [v for k, v in data.items() if k != "cards"]
+    try:
+        values.extend(chain.from_iterable(map(dict.values, cards)))
+    except TypeError:  # a card that is not a map
         return None
     keys = set(data).union(*cards)
-    values = [v for k, v in data.items() if k != "cards"]
-    values.extend(chain.from_iterable(map(dict.values, cards)))
-    texts = [v for v in values if type(v) is str]
+    texts = list(filter(_is_text, values))
     if len(texts) < len(values):
-        others = [v for v in values if type(v) is not str]
+        others = list(filterfalse(_is_text, values))
         items = list(chain.from_iterable(v for v in others if type(v) is list))
-        texts.extend(v for v in items if type(v) is str)
+        texts.extend(filter(_is_text, items))
         if not all(type(v) is int for v in chain((v for v in others if type(v) is not list),
-                                                 (v for v in items if type(v) is not str))):
+                                                 filterfalse(_is_text, items))):
             return None
     if not all(type(k) is str for k in keys) or "<<" in keys:
         return None
@@ -250,8 +264,8 @@ def _list_res(dash: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
     It ends at the first line that is not blank, a comment, indented deeper than the dashes or
     a dash at their indent. Each such dash line is an item, and must read `- key: ...` (else
-    the key group is None). The spaces are written out so that the regex engine skips to the
-    fixed text `\n` + spaces + `-` quickly.
+    the key group is None). The spaces are written out so that the regex engine skips quickly
+    to the fixed text of an item: a line break, the spaces, `-`.
     """
     spaces = " " * dash
     end = re.compile(rf"\n(?!{spaces} )(?!{spaces}-)(?! *(?:#|\n|\Z))")
@@ -278,16 +292,18 @@ def _card_positions(text: str, cards: list[Any]) -> list[tuple[int, int]] | None
     end_re, item_re = _list_res(dash)
     end = end_re.search(text, start)
     items = list(item_re.finditer(text, start, len(text) if end is None else end.start()))
-    # Every item of the list is `- key: ...`, whose key is the card's first one.
-    keys = [m.group(2) for m in items]
-    if keys != [next(iter(c)) if isinstance(c, dict) and c else None for c in cards] or None in keys:
+    if len(items) != len(cards):
         return None
     positions: list[tuple[int, int]] = []
-    line, at = 1, 0
-    for m in items:
+    line, at = 1, 0  # the line of text[at]
+    for m, card in zip(items, cards, strict=True):
+        # Every item of the list is `- key: ...`, whose key is the card's first one.
+        spaces, key = m.groups()
+        if key is None or not isinstance(card, dict) or next(iter(card), None) != key:
+            return None
         line += text.count("\n", at, m.start())
         at = m.start()
-        positions.append((line + 1, dash + len(m.group(1)) + 2))
+        positions.append((line + 1, dash + 2 + len(spaces)))
     return positions
 
 

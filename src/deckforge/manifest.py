@@ -16,7 +16,7 @@ MANIFEST_NAME = "manifest.json"
 FORMAT = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class NoteRecord:
     """One note as last shipped. ``snapshot`` keeps a removed note's content so it can still ship."""
 

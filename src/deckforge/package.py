@@ -107,16 +107,20 @@ def _collection(deck: CompiledDeck) -> bytes:
     by_deck: dict[str, list[tuple[int, CompiledNote]]] = {name: [] for name in gdecks}
     for due, note in enumerate(deck.notes):
         by_deck[note.deck_name].append((due, note))
-    ids = itertools.count(deck.id_base)
-    note_rows: list[tuple[Any, ...]] = []
-    card_rows: list[tuple[Any, ...]] = []
-    for name, anki_id in deck.anki_deck_ids:  # genanki's order: deck by deck, note by note
+    # genanki's order: deck by deck, note by note, each note's id followed by its cards' ids.
+    # The rows are generated as they are inserted, not held in lists (a big deck's peak memory).
+    placed: list[tuple[int, int, int, CompiledNote, tuple[int, ...]]] = []  # note id, deck, due
+    next_id = deck.id_base
+    for name, anki_id in deck.anki_deck_ids:
         for due, note in by_deck[name]:
-            model = models[note.note_type.key]
-            note_id = next(ids)
-            note_rows.append(_note_row(note, note_id, model))
-            for card_ord in _card_ords(note, model):
-                card_rows.append(_card_row(next(ids), note_id, anki_id, card_ord, note.mod, due))
+            ords = _card_ords(note, models[note.note_type.key])
+            placed.append((next_id, anki_id, due, note, ords))
+            next_id += 1 + len(ords)
+    del by_deck
+    note_rows = (_note_row(note, note_id, models[note.note_type.key])
+                 for note_id, _, _, note, _ in placed)
+    card_rows = (_card_row(note_id + 1 + k, note_id, anki_id, card_ord, note.mod, due)
+                 for note_id, anki_id, due, note, ords in placed for k, card_ord in enumerate(ords))
     with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
         db_path = os.path.join(tmp, "collection.anki2")
         conn = sqlite3.connect(db_path)
@@ -127,7 +131,7 @@ def _collection(deck: CompiledDeck) -> bytes:
                 cur, timestamp, itertools.count(deck.id_base))
             cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
             cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);", card_rows)
-            del note_rows, card_rows
+            del placed
             _seal(conn, deck, timestamp)
         finally:
             conn.close()
