@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 __all__ = ["NoteType", "NOTE_TYPES", "note_type_for", "stable_id"]
@@ -50,8 +50,8 @@ class NoteType:
     templates: tuple[Template, ...]
     is_cloze: bool = False
 
-    @property
-    def id(self) -> int:
+    @cached_property
+    def id(self) -> int:  # read for every note a build hashes: computed once
         return stable_id("deckforge-notetype", self.key, str(self.version))
 
     @property
