@@ -167,6 +167,8 @@ def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
         payload = marshal.dumps((parsed[0], [list(p) for p in parsed[1]]))
         if use_disk:
             _write(folder, key, payload)
+        _MEMORY[key] = payload
+        return FastDocument(path, parsed[0], list(parsed[1]))
     try:
         data, positions = marshal.loads(payload)
         cards = [(int(p[0]), int(p[1])) for p in positions]

@@ -9,11 +9,12 @@ in this process. Results come back in the order of the work, so output never dep
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import DeckforgeError, DeckforgeErrors
 
@@ -54,8 +55,22 @@ def job_count(work_bytes: int) -> int:
 
 
 def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    """``[func(item) for item in items]``, spread over ``jobs`` forked processes."""
+    """``[func(item) for item in items]``, spread over ``jobs`` forked processes.
+
+    ``func`` must return plain data (what marshal can write: tuples, lists, dicts, str, bytes,
+    numbers, None): results come back marshalled, several times faster than pickled.
+    """
     if jobs <= 1 or len(items) < 2:
         return [func(item) for item in items]
     with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
-        return pool.map(func, items, chunksize=1)
+        return [marshal.loads(r) for r in pool.map(_Marshalled(func), items, chunksize=1)]
+
+
+class _Marshalled:
+    """``func``, with its result marshalled (a picklable callable for the worker)."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+
+    def __call__(self, item: Any) -> bytes:
+        return marshal.dumps(self.func(item))
