@@ -80,6 +80,9 @@ def build(obj: Context, deck_ids: tuple[str, ...], check: bool) -> None:
 
     Nothing in dist/ changes unless the whole build succeeds. Notes keep their modification
     time unless their content changed, so identical sources give identical bytes.
+
+    Big projects are compiled in one process per CPU; DECKFORGE_JOBS=N sets the number
+    (1: one process). Unchanged files come from .deckforge-cache/ (DECKFORGE_CACHE=0: off).
     """
     from .build import build as run_build
 
