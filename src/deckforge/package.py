@@ -121,21 +121,17 @@ def _collection(deck: CompiledDeck) -> bytes:
                  for note_id, _, _, note, _ in placed)
     card_rows = (_card_row(note_id + 1 + k, note_id, anki_id, card_ord, note.mod, due)
                  for note_id, anki_id, due, note, ords in placed for k, card_ord in enumerate(ords))
-    with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
-        db_path = os.path.join(tmp, "collection.anki2")
-        conn = sqlite3.connect(db_path)
-        try:
-            cur = conn.cursor()
-            _scratch(cur)
-            genanki.Package([gdecks[name] for name, _ in deck.anki_deck_ids]).write_to_db(
-                cur, timestamp, itertools.count(deck.id_base))
-            cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
-            cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);", card_rows)
-            del placed
-            _seal(conn, deck, timestamp)
-        finally:
-            conn.close()
-        return Path(db_path).read_bytes()
+    conn = sqlite3.connect(":memory:")
+    try:
+        cur = conn.cursor()
+        genanki.Package([gdecks[name] for name, _ in deck.anki_deck_ids]).write_to_db(
+            cur, timestamp, itertools.count(deck.id_base))
+        cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
+        cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);", card_rows)
+        del placed
+        return _seal(conn, deck, timestamp)
+    finally:
+        conn.close()
 
 
 _HEADER_COUNTERS = ((24, 28), (40, 44), (92, 96))
@@ -232,12 +228,20 @@ def _rewrite(cur: sqlite3.Cursor, deck: CompiledDeck, models: dict[str, genanki.
     return True
 
 
-def _seal(conn: sqlite3.Connection, deck: CompiledDeck, timestamp: int) -> None:
-    """Set the note types' and collection's times, commit, and lay the pages out canonically."""
+def _seal(conn: sqlite3.Connection, deck: CompiledDeck, timestamp: int) -> bytes:
+    """Set the note types' and collection's times, commit, and return the database file, its
+    pages laid out canonically by VACUUM INTO, whatever order the rows were inserted in."""
     _finish(conn.cursor(), deck, timestamp)
     conn.commit()
-    # VACUUM lays the pages out canonically, whatever order the rows were inserted in.
-    conn.execute("VACUUM")
+    return _vacuumed(conn)
+
+
+def _vacuumed(conn: sqlite3.Connection) -> bytes:
+    """The bytes of a fresh, compact copy of the database of ``conn`` (VACUUM INTO)."""
+    with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
+        db_path = os.path.join(tmp, "collection.anki2")
+        conn.execute("VACUUM INTO ?", (db_path,))
+        return Path(db_path).read_bytes()
 
 
 def _finish(cur: sqlite3.Cursor, deck: CompiledDeck, timestamp: int) -> None:
@@ -287,10 +291,9 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
             cur.executemany("UPDATE notes SET mod = ? WHERE id = ?",
                             [(n.mod, ids[n.guid]) for n in deck.notes])
             cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
-            _seal(conn, deck, timestamp)
+            return _seal(conn, deck, timestamp)
         finally:
             conn.close()
-        return Path(db_path).read_bytes()
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:

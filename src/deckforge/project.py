@@ -380,8 +380,12 @@ def compile_files(decks_dir: Path, files: list[tuple[str, Path]],
         found[i] = hit
     jobs = job_count(sum(p.stat().st_size for _, _, p, _ in todo)) if len(todo) > 1 else 1
     compile_one = partial(_compile_file, decks_dir, use_cache)
-    for (i, *_), notes in zip(todo, map_in_order(compile_one, [t[1:] for t in todo], jobs),
-                              strict=True):
+    work = [t[1:] for t in todo]
+    # With workers, the first file is compiled here first: what it sets up once (imports, the
+    # compiled schema check, cache keys) is then inherited by every forked worker.
+    results = [] if jobs == 1 else [compile_one(work[0])]
+    results += map_in_order(compile_one, work[len(results):], jobs)
+    for (i, *_), notes in zip(todo, results, strict=True):
         if notes is None:
             return None
         found[i] = notes
