@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
 
 from .compiler import CompiledDeck, CompiledNote
 from .fastpackage import BatchedNote, NoteRows
@@ -124,14 +126,33 @@ def _collection(deck: CompiledDeck) -> bytes:
     conn = sqlite3.connect(":memory:")
     try:
         cur = conn.cursor()
-        genanki.Package([gdecks[name] for name, _ in deck.anki_deck_ids]).write_to_db(
-            cur, timestamp, itertools.count(deck.id_base))
+        # What genanki's Package.write_to_db runs, with the indexes created after the rows
+        # (filling an index once is faster than keeping it up to date row by row). Every
+        # statement is its own transaction either way, so the file comes out the same.
+        tables, indexes = _schema_parts()
+        cur.executescript(tables)
+        cur.executescript(APKG_COL)
+        ids = itertools.count(deck.id_base)
+        for name, _ in deck.anki_deck_ids:
+            gdecks[name].write_to_db(cur, timestamp, ids)
         cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
         cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);", card_rows)
         del placed
+        cur.executescript(indexes)
         return _seal(conn, deck, timestamp)
     finally:
         conn.close()
+
+
+@cache
+def _schema_parts() -> tuple[str, str]:
+    """genanki's collection schema, split into its tables and its indexes."""
+    statements = [s.strip() for s in APKG_SCHEMA.split(";") if s.strip()]
+    tables = [s for s in statements if not s.upper().startswith("CREATE INDEX")]
+    indexes = [s for s in statements if s.upper().startswith("CREATE INDEX")]
+    if len(tables) + len(indexes) != len(statements) or not indexes:  # pragma: no cover
+        raise RuntimeError("unexpected genanki schema")
+    return ";\n".join(tables) + ";\n", ";\n".join(indexes) + ";\n"
 
 
 _HEADER_COUNTERS = ((24, 28), (40, 44), (92, 96))

@@ -22,8 +22,6 @@ _CLOZE_RE = re.compile(r"\{\{(c\d+)::|::|\}\}")
 _PLACEHOLDER = "\ue000{}\ue001"
 _PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 _ANKI_TAG_RE = re.compile(r"\[(?=sound:|anki:|/anki:)", re.IGNORECASE)
-# What _protect acts on: a start of math, a cloze marker, a placeholder character.
-_MAY_PROTECT_RE = re.compile("\\\\[(\\[]|\\{\\{|::|\\}\\}|[\ue000\ue001]")
 
 
 @cache
@@ -62,7 +60,8 @@ def _render_image(self: Any, tokens: Sequence[Any], idx: int, options: Any,
 def _protect(text: str) -> tuple[str, list[str]]:
     """Swap MathJax spans and cloze markers for placeholders Markdown leaves alone."""
     saved: list[str] = []
-    if not _MAY_PROTECT_RE.search(text):
+    if not ("\\" in text or "{{" in text or "::" in text or "}}" in text
+            or "\ue000" in text or "\ue001" in text):
         return text, saved  # most text has no math, cloze marker or placeholder character
 
     def keep(raw: str) -> str:
