@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from deckforge.loader import parse_yaml
 from deckforge.notetypes import NoteType
 from deckforge.render import _md
 from deckforge.schema import schema
-from helpers import make_deck, png_bytes, run, write
+from helpers import collection, import_apkg, make_deck, png_bytes, run, write
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -827,3 +829,26 @@ def test_guid_digits_two_at_a_time_are_base91(n: int) -> None:
         rest, r = divmod(rest, 91)
         digits.append(_BASE91[r])
     assert _base91(n) == ("".join(reversed(digits)) or "a")
+
+
+def test_a_deck_zipped_in_pieces_imports_into_anki(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # 6,000 cards make a collection of several 4 MiB pieces, compressed in threads and joined.
+    from deckforge.package import _PIECE, _deflate
+
+    generate(tmp_path, 6000, 12)
+    assert run(tmp_path, "build", env=EPOCH).exit_code == 0
+    apkg = tmp_path / "dist" / "bench.apkg"
+    with zipfile.ZipFile(apkg) as zf:
+        assert zf.testzip() is None
+        data = zf.read("collection.anki2")
+    assert len(data) > _PIECE  # two pieces at least
+    threaded = _deflate(data)
+    # The bytes depend on the pieces, not on how many threads compressed them.
+    monkeypatch.setattr(package.os, "cpu_count", lambda: 1)
+    assert _deflate(data) == threaded
+    assert zlib.decompress(threaded, -15) == data
+    with collection(tmp_path / "anki") as col:
+        counts = import_apkg(col, apkg)
+        assert (counts.new, counts.updated, counts.conflicting) == (6000, 0, 0)
+        assert col.note_count() == 6000
