@@ -125,25 +125,32 @@ def _collection(deck: CompiledDeck) -> bytes:
                  for note_id, _, _, note, _ in placed)
     card_rows = (_card_row(note_id + 1 + k, note_id, anki_id, card_ord, note.mod, due)
                  for note_id, anki_id, due, note, ords in placed for k, card_ord in enumerate(ords))
-    conn = sqlite3.connect(":memory:")
-    try:
-        cur = conn.cursor()
-        # What genanki's Package.write_to_db runs, with the indexes created after the rows
-        # (filling an index once is faster than keeping it up to date row by row). Every
-        # statement is its own transaction either way, so the file comes out the same.
-        tables, indexes = _schema_parts()
-        cur.executescript(tables)
-        cur.executescript(APKG_COL)
-        ids = itertools.count(deck.id_base)
-        for name, _ in deck.anki_deck_ids:
-            gdecks[name].write_to_db(cur, timestamp, ids)
-        cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
-        cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);", card_rows)
-        del placed
-        cur.executescript(indexes)
-        return _seal(conn, deck, timestamp)
-    finally:
-        conn.close()
+    with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
+        db_path = os.path.join(tmp, "collection.anki2")
+        # A scratch file rather than memory: its pages wait in the OS's cache, not in this
+        # process (50 MB less at the peak of a 50,000-card build).
+        conn = sqlite3.connect(os.path.join(tmp, "scratch.anki2"))
+        try:
+            cur = conn.cursor()
+            _scratch(cur)
+            # What genanki's Package.write_to_db runs, with the indexes created after the rows
+            # (filling an index once is faster than keeping it up to date row by row). Every
+            # statement is its own transaction either way, so the file comes out the same.
+            tables, indexes = _schema_parts()
+            cur.executescript(tables)
+            cur.executescript(APKG_COL)
+            ids = itertools.count(deck.id_base)
+            for name, _ in deck.anki_deck_ids:
+                gdecks[name].write_to_db(cur, timestamp, ids)
+            cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
+            cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
+                            card_rows)
+            del placed
+            cur.executescript(indexes)
+            _seal(conn, deck, timestamp, db_path)
+        finally:
+            conn.close()
+        return Path(db_path).read_bytes()
 
 
 @cache
@@ -190,16 +197,18 @@ def updated_collection(deck: CompiledDeck, base: bytes, changed: list[int]) -> b
             conn.commit()
             db_path = os.path.join(tmp, "collection.anki2")
             conn.execute("VACUUM INTO ?", (db_path,))
-            data = bytearray(Path(db_path).read_bytes())
         except (sqlite3.Error, ValueError, TypeError, KeyError):
             return None  # not a collection this code wrote: build afresh
         finally:
-            conn.close()
-    if len(data) < 100 or data[:16] != base[:16]:
-        return None
-    for start, end in _HEADER_COUNTERS:
-        data[start:end] = base[start:end]
-    return bytes(data)
+            conn.close()  # frees the database in memory before its file is read
+        with open(db_path, "r+b") as f:
+            if f.read(16) != base[:16] or len(base) < 100:
+                return None
+            for start, end in _HEADER_COUNTERS:
+                f.seek(start)
+                f.write(base[start:end])
+            f.seek(0)
+            return f.read()
 
 
 def _rewrite(cur: sqlite3.Cursor, deck: CompiledDeck, models: dict[str, genanki.Model],
@@ -251,20 +260,12 @@ def _rewrite(cur: sqlite3.Cursor, deck: CompiledDeck, models: dict[str, genanki.
     return True
 
 
-def _seal(conn: sqlite3.Connection, deck: CompiledDeck, timestamp: int) -> bytes:
-    """Set the note types' and collection's times, commit, and return the database file, its
-    pages laid out canonically by VACUUM INTO, whatever order the rows were inserted in."""
+def _seal(conn: sqlite3.Connection, deck: CompiledDeck, timestamp: int, path: str) -> None:
+    """Set the note types' and collection's times, commit, and write the database to ``path``
+    with VACUUM INTO: its pages laid out canonically, whatever order the rows came in."""
     _finish(conn.cursor(), deck, timestamp)
     conn.commit()
-    return _vacuumed(conn)
-
-
-def _vacuumed(conn: sqlite3.Connection) -> bytes:
-    """The bytes of a fresh, compact copy of the database of ``conn`` (VACUUM INTO)."""
-    with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
-        db_path = os.path.join(tmp, "collection.anki2")
-        conn.execute("VACUUM INTO ?", (db_path,))
-        return Path(db_path).read_bytes()
+    conn.execute("VACUUM INTO ?", (path,))
 
 
 def _finish(cur: sqlite3.Cursor, deck: CompiledDeck, timestamp: int) -> None:
@@ -296,7 +297,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
     timestamp = max((n.mod for n in deck.notes), default=deck.id_base // 1000)
     with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
         db_path = os.path.join(tmp, "collection.anki2")
-        conn = sqlite3.connect(db_path)
+        conn = sqlite3.connect(os.path.join(tmp, "scratch.anki2"))
         try:
             cur = conn.cursor()
             # A scratch file: no journal or fsync needed (the bytes written are the same).
@@ -314,9 +315,10 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
             cur.executemany("UPDATE notes SET mod = ? WHERE id = ?",
                             [(n.mod, ids[n.guid]) for n in deck.notes])
             cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
-            return _seal(conn, deck, timestamp)
+            _seal(conn, deck, timestamp, db_path)
         finally:
             conn.close()
+        return Path(db_path).read_bytes()
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
