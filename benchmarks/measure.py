@@ -4,7 +4,7 @@
 
 Memory is reported two ways: ``peak_mb``, the peak RSS of the largest single process
 (getrusage of the children), and ``tree_peak_mb``, the peak of the summed PSS of the command
-and all its worker processes, sampled every 20 ms from /proc (Linux; PSS shares pages that
+and all its worker processes, sampled every 0.1 s from /proc (Linux; PSS shares pages that
 forked workers share, so the sum is what the whole build really holds). Elsewhere
 ``tree_peak_mb`` is ``peak_mb``.
 """
@@ -53,7 +53,7 @@ def main() -> None:
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.02):
+        while not done.wait(0.1):
             peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
 
     sampler = threading.Thread(target=sample, daemon=True)
