@@ -11,8 +11,8 @@ forked workers share, so the sum is what the whole build really holds). Elsewher
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -28,10 +28,8 @@ def _tree(pid: int) -> list[int]:
         p = todo.pop()
         found.append(p)
         for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
+            with contextlib.suppress(OSError):  # the task ended meanwhile
                 todo.extend(int(c) for c in (task / "children").read_text().split())
-            except OSError:
-                pass
     return found
 
 
