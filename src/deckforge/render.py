@@ -6,12 +6,13 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Any
 
 from .fastmd import fast_block, fast_inline
 from .model import Card
+
+if TYPE_CHECKING:  # imported when text first needs it: plain text never does (fastmd.py)
+    from markdown_it import MarkdownIt
 
 __all__ = ["render_markdown", "render_inline", "render_fields", "image_sources", "LETTERS"]
 
@@ -26,6 +27,8 @@ _ANKI_TAG_RE = re.compile(r"\[(?=sound:|anki:|/anki:)", re.IGNORECASE)
 
 @cache
 def _md(images: bool = False) -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # CommonMark with raw HTML off: any tag in the text is escaped and shows as text.
     # Links are not part of the card subset, so their syntax shows as typed; so do images
     # unless the caller knows which media file each one ships as (card fields do).
