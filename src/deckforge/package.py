@@ -121,9 +121,12 @@ def _collection(deck: CompiledDeck) -> bytes:
             placed.append((next_id, anki_id, due, note, ords))
             next_id += 1 + len(ords)
     del by_deck
-    note_rows = (_note_row(note, note_id, models[note.note_type.key])
+    # _note_row and _card_row, with the columns every row shares written into the statements.
+    sort_field = {key: model.sort_field_index for key, model in models.items()}
+    note_rows = ((note_id, note.guid, note.note_type.id, note.mod, f" {' '.join(note.tags)} ",
+                  "\x1f".join(note.fields), note.fields[sort_field[note.note_type.key]])
                  for note_id, _, _, note, _ in placed)
-    card_rows = (_card_row(note_id + 1 + k, note_id, anki_id, card_ord, note.mod, due)
+    card_rows = ((note_id + 1 + k, note_id, anki_id, card_ord, note.mod, due)
                  for note_id, anki_id, due, note, ords in placed for k, card_ord in enumerate(ords))
     with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
         db_path = os.path.join(tmp, "collection.anki2")
@@ -142,8 +145,8 @@ def _collection(deck: CompiledDeck) -> bytes:
             ids = itertools.count(deck.id_base)
             for name, _ in deck.anki_deck_ids:
                 gdecks[name].write_to_db(cur, timestamp, ids)
-            cur.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", note_rows)
-            cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
+            cur.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'');", note_rows)
+            cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'');",
                             card_rows)
             del placed
             cur.executescript(indexes)
