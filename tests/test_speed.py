@@ -852,3 +852,16 @@ def test_a_deck_zipped_in_pieces_imports_into_anki(tmp_path: Path,
         counts = import_apkg(col, apkg)
         assert (counts.new, counts.updated, counts.conflicting) == (6000, 0, 0)
         assert col.note_count() == 6000
+
+
+def test_a_machine_that_cannot_start_workers_builds_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.context
+
+    def no_pool(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "no /dev/shm")  # as in containers without shared memory
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", no_pool)
+    _bench_project(tmp_path)
+    result = run(tmp_path, "build", env={**EPOCH, "DECKFORGE_JOBS": "2"})
+    assert result.exit_code == 0 and "120 notes" in result.output

@@ -62,7 +62,11 @@ def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
     """
     if jobs <= 1 or len(items) < 2:
         return [func(item) for item in items]
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
+    try:
+        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)))
+    except OSError:  # no /dev/shm for its locks, or no more processes: work here instead
+        return [func(item) for item in items]
+    with pool:
         # imap: each result is unmarshalled as it arrives, so its bytes are not all held at once.
         return [marshal.loads(r) for r in pool.imap(_Marshalled(func), items, chunksize=1)]
 
