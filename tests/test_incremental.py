@@ -161,14 +161,8 @@ def test_a_damaged_row_index_or_package_is_packaged_afresh(tmp_path: Path,
         apkg = r / "dist" / "bench.apkg"
         db = package.collection_of(apkg.read_bytes())
         assert db is not None
-        work = r / "work.anki2"
-        work.write_bytes(db)
-        conn = sqlite3.connect(work)
-        conn.execute("UPDATE cards SET ord = ord + 5")
-        conn.commit()
-        conn.close()
-        apkg.write_bytes(package._zip([("collection.anki2", work.read_bytes()), ("media", b"{}")]))
-        work.unlink()
+        apkg.write_bytes(package._zip([("collection.anki2", _shift_card_ords(db, r / "work.anki2")),
+                                       ("media", b"{}")]))
 
     # The damaged package's own hash has no row index: packaged afresh, dist/ rewritten.
     assert _same_as_fresh(tmp_path, root, damage, monkeypatch) == 1
@@ -180,14 +174,21 @@ def test_a_collection_that_disagrees_with_its_index_is_not_updated(tmp_path: Pat
     assert db is not None
     compiled = _compiled(root)
     assert package.updated_collection(compiled, db, [0]) is not None
-    work = tmp_path / "work.anki2"
+    assert package.updated_collection(compiled, _shift_card_ords(db, tmp_path / "work.anki2"),
+                                      [0]) is None
+    assert package.updated_collection(compiled, b"not a database" * 10, [0]) is None
+
+
+def _shift_card_ords(db: bytes, work: Path) -> bytes:
+    """``db`` with every card's template ordinal moved: rows no longer what their index says."""
     work.write_bytes(db)
     conn = sqlite3.connect(work)
     conn.execute("UPDATE cards SET ord = ord + 5")
     conn.commit()
     conn.close()
-    assert package.updated_collection(compiled, work.read_bytes(), [0]) is None
-    assert package.updated_collection(compiled, b"not a database" * 10, [0]) is None
+    damaged = work.read_bytes()
+    work.unlink()
+    return damaged
 
 
 def _compiled(root: Path) -> Any:

@@ -15,7 +15,6 @@ __all__ = ["fast_block", "fast_inline"]
 # Characters that are never Markdown syntax in one line of the subset (the placeholders of
 # render._protect included). Everything else sends the text to markdown-it.
 _PLAIN = r"A-Za-z0-9 ,.;:?'\"()/%+=$#@|^{}\u00a0-\u00ff\u2010-\u2027\u2030-\u205e\ue000\ue001-"
-_PLAIN_RE = re.compile(f"[{_PLAIN}]+")
 # Inside a delimiter pair: starts and ends with a letter or digit, holds only plain text.
 _INNER = rf"[A-Za-z0-9](?:[{_PLAIN}]*[A-Za-z0-9])?"
 # A whole line of the subset: plain runs, code spans (not starting or ending with a space,

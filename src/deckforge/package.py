@@ -60,10 +60,23 @@ def _layout(deck: CompiledDeck) -> tuple[dict[str, genanki.Model], dict[str, gen
     return models, gdecks, timestamp
 
 
-def _note_row(note: CompiledNote, note_id: int, model: genanki.Model) -> tuple[Any, ...]:
+# The rows genanki's Note.write_to_db inserts. The columns every row shares are written into
+# the statements, so only the values that differ are bound (a big deck binds far fewer).
+_NOTE_INSERT = "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'');"
+_CARD_INSERT = "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'');"
+
+
+def _note_values(note: CompiledNote, note_id: int, sort_field: int) -> tuple[Any, ...]:
+    """What ``_NOTE_INSERT`` binds: id, guid, mid, mod, tags, flds, sfld."""
     fields = note.fields
-    return (note_id, note.guid, model.model_id, note.mod, -1, " " + " ".join(note.tags) + " ",
-            "\x1f".join(fields), fields[model.sort_field_index], 0, 0, "")
+    return (note_id, note.guid, note.note_type.id, note.mod, f" {' '.join(note.tags)} ",
+            "\x1f".join(fields), fields[sort_field])
+
+
+def _note_row(note: CompiledNote, note_id: int, model: genanki.Model) -> tuple[Any, ...]:
+    """The whole row ``_NOTE_INSERT`` writes."""
+    v = _note_values(note, note_id, model.sort_field_index)
+    return (*v[:4], -1, *v[4:], 0, 0, "")
 
 
 def _card_ords(note: CompiledNote, model: genanki.Model) -> tuple[int, ...]:
@@ -89,6 +102,7 @@ def card_ordinals(nt: NoteType, fields: Sequence[str]) -> tuple[int, ...]:
 
 def _card_row(card_id: int, note_id: int, anki_id: int, card_ord: int, mod: int,
               due: int) -> tuple[Any, ...]:
+    """The whole row ``_CARD_INSERT`` writes from (card_id, note_id, anki_id, card_ord, mod, due)."""
     return (card_id, note_id, anki_id, card_ord, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
 
 
@@ -121,10 +135,8 @@ def _collection(deck: CompiledDeck) -> bytes:
             placed.append((next_id, anki_id, due, note, ords))
             next_id += 1 + len(ords)
     del by_deck
-    # _note_row and _card_row, with the columns every row shares written into the statements.
     sort_field = {key: model.sort_field_index for key, model in models.items()}
-    note_rows = ((note_id, note.guid, note.note_type.id, note.mod, f" {' '.join(note.tags)} ",
-                  "\x1f".join(note.fields), note.fields[sort_field[note.note_type.key]])
+    note_rows = (_note_values(note, note_id, sort_field[note.note_type.key])
                  for note_id, _, _, note, _ in placed)
     card_rows = ((note_id + 1 + k, note_id, anki_id, card_ord, note.mod, due)
                  for note_id, anki_id, due, note, ords in placed for k, card_ord in enumerate(ords))
@@ -145,9 +157,8 @@ def _collection(deck: CompiledDeck) -> bytes:
             ids = itertools.count(deck.id_base)
             for name, _ in deck.anki_deck_ids:
                 gdecks[name].write_to_db(cur, timestamp, ids)
-            cur.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'');", note_rows)
-            cur.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'');",
-                            card_rows)
+            cur.executemany(_NOTE_INSERT, note_rows)
+            cur.executemany(_CARD_INSERT, card_rows)
             del placed
             cur.executescript(indexes)
             _seal(conn, deck, timestamp, db_path)

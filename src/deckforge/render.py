@@ -130,11 +130,8 @@ def image_sources(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _choices_html(card: Card, marked: bool, rendered: Sequence[str] | None = None) -> str:
-    """The lettered options (``rendered``: each choice's HTML, if already rendered)."""
-    if rendered is None:
-        images = {src: media.name for src, media in card.media}
-        rendered = [render_inline(choice, images) for choice in card.choices]
+def _choices_html(card: Card, marked: bool, rendered: Sequence[str]) -> str:
+    """The lettered options, ``rendered`` holding each choice's HTML."""
     items = []
     for i, html_text in enumerate(rendered):
         correct = i in card.answer
