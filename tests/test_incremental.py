@@ -63,9 +63,9 @@ def _same_as_fresh(tmp_path: Path, root: Path, change: Callable[[Path], None],
     calls: list[int] = []
     real = package._collection
 
-    def counted(deck: Any) -> bytes:
+    def counted(deck: Any, *args: Any) -> bytes:
         calls.append(1)
-        return real(deck)
+        return real(deck, *args)
 
     monkeypatch.setattr(package, "_collection", counted)
     result = run(root, "build", env=LATER)
@@ -162,7 +162,7 @@ def test_a_damaged_row_index_or_package_is_packaged_afresh(tmp_path: Path,
         db = package.collection_of(apkg.read_bytes())
         assert db is not None
         apkg.write_bytes(package._zip([("collection.anki2", _shift_card_ords(db, r / "work.anki2")),
-                                       ("media", b"{}")]))
+                                       ("media", b"{}")]).apkg)
 
     # The damaged package's own hash has no row index: packaged afresh, dist/ rewritten.
     assert _same_as_fresh(tmp_path, root, damage, monkeypatch) == 1
@@ -173,10 +173,11 @@ def test_a_collection_that_disagrees_with_its_index_is_not_updated(tmp_path: Pat
     db = package.collection_of((root / "dist" / "bench.apkg").read_bytes())
     assert db is not None
     compiled = _compiled(root)
-    assert package.updated_collection(compiled, db, [0]) is not None
-    assert package.updated_collection(compiled, _shift_card_ords(db, tmp_path / "work.anki2"),
-                                      [0]) is None
-    assert package.updated_collection(compiled, b"not a database" * 10, [0]) is None
+    layout, first = package.layout_of(compiled), [(0, compiled.notes[0])]
+    assert package.updated_collection(layout, db, first) is not None
+    assert package.updated_collection(layout, _shift_card_ords(db, tmp_path / "work.anki2"),
+                                      first) is None
+    assert package.updated_collection(layout, b"not a database" * 10, first) is None
 
 
 def _shift_card_ords(db: bytes, work: Path) -> bytes:

@@ -843,11 +843,12 @@ def test_a_deck_zipped_in_pieces_imports_into_anki(tmp_path: Path,
         assert zf.testzip() is None
         data = zf.read("collection.anki2")
     assert len(data) > _PIECE  # two pieces at least
-    threaded = _deflate(data)
+    threaded, pieces = _deflate(data)
     # The bytes depend on the pieces, not on how many threads compressed them.
     monkeypatch.setattr(package.os, "cpu_count", lambda: 1)
-    assert _deflate(data) == threaded
+    assert _deflate(data) == (threaded, pieces)
     assert zlib.decompress(threaded, -15) == data
+    assert len(pieces) == -(-len(data) // _PIECE) and sum(pieces) == len(threaded)
     with collection(tmp_path / "anki") as col:
         counts = import_apkg(col, apkg)
         assert (counts.new, counts.updated, counts.conflicting) == (6000, 0, 0)

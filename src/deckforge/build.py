@@ -13,13 +13,25 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import apkg_bytes_reusing, inputs_digest, read_stamp, write_stamp
+from .cache import (
+    Stamp,
+    apkg_bytes_reusing,
+    file_digests,
+    input_files,
+    inputs_digest,
+    read_stamp,
+    write_stamp,
+)
 from .compiler import Change, CompiledDeck, DeckNotes, compile_notes, compile_project
 from .errors import DeckforgeError, DeckforgeErrors
 from .manifest import MANIFEST_NAME, Manifest
-from .package import apkg_bytes, read_notes
+from .package import apkg_bytes, layout_of, read_notes
 from .project import load_notes, load_project
+
+if TYPE_CHECKING:
+    from .delta import Delta
 
 __all__ = ["BuildResult", "build", "plan_build", "commit_dist"]
 
@@ -182,19 +194,31 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                               or (dist_dir / name).read_bytes() != data)
         return result
     dist_abs = dist_dir.absolute()
-    inputs = inputs_digest(decks_dir) if decks_dir.is_dir() else ""
-    # Nothing changed since the build that wrote what dist/ holds: done, nothing loaded.
-    # (Asked again under the lock, where no other build can be swapping dist/.)
-    if inputs and dist_abs.is_dir() and read_stamp(decks_dir, dist_abs, only, inputs) is not None:
+    sources = input_files(decks_dir) if decks_dir.is_dir() else {}
+    inputs = inputs_digest(decks_dir, sources) if decks_dir.is_dir() else ""
+    # A build that wrote dist/ left a stamp (and the lock file): asked again under the lock,
+    # where no other build can be swapping dist/.
+    if inputs and dist_abs.is_dir() and read_stamp(decks_dir, dist_abs, only) is not None:
         try:
             with _lock(dist_abs):
                 _recover(dist_abs)
-                counts = read_stamp(decks_dir, dist_abs, only, inputs)
+                stamp = read_stamp(decks_dir, dist_abs, only)
+                if stamp is not None and stamp.inputs == inputs:
+                    # Nothing changed since the build that wrote what dist/ holds: done.
+                    return BuildResult(decks=[], changes=[], counts=stamp.decks)
+                # Only card files edited in place: compile those alone (delta.py).
+                delta = None if stamp is None else _plan_delta(decks_dir, dist_abs, now, stamp,
+                                                               sources, inputs)
+                if delta is not None:
+                    written = _commit_locked(dist_abs, delta.files)
+                    write_stamp(decks_dir, dist_abs, only, delta.stamp)
+                    return BuildResult(decks=[], changes=delta.changes, files=delta.files,
+                                       written=written, counts=delta.stamp.decks)
         except OSError as exc:
             raise _write_error(dist_dir, exc) from exc
-        if counts is not None:
-            return BuildResult(decks=[], changes=[], counts=counts)
-    notes = load_notes(decks_dir, only)  # invalid input fails here, before dist/ is even locked
+    placed: dict[str, tuple[str, int, int]] = {}
+    # Invalid input fails here, before dist/ is locked.
+    notes = load_notes(decks_dir, only, placed)
     try:
         dist_abs.parent.mkdir(parents=True, exist_ok=True)
         # Plan under the lock too: a build reading the manifest and the decks while another
@@ -202,16 +226,28 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
         # a file changed meanwhile, they are loaded again.
         with _lock(dist_abs):
             _recover(dist_abs)
-            now_inputs = inputs_digest(decks_dir)
-            if now_inputs != inputs:
-                inputs, notes = now_inputs, load_notes(decks_dir, only)
+            now_sources = input_files(decks_dir)
+            if now_sources != sources:
+                placed = {}
+                sources, notes = now_sources, load_notes(decks_dir, only, placed)
+                inputs = inputs_digest(decks_dir, sources)
             result = plan_build(decks_dir, dist_abs, now, only, notes)
             del notes
             result.written = _commit_locked(dist_abs, result.files)
-            write_stamp(decks_dir, dist_abs, only, inputs, result.files, result.counts)
+            write_stamp(decks_dir, dist_abs, only, Stamp(
+                inputs=inputs, decks=result.counts, files=file_digests(result.files),
+                sources=sources, cards=placed,
+                layouts={d.id: tuple(layout_of(d)) for d in result.decks}))
     except OSError as exc:
         raise _write_error(dist_dir, exc) from exc
     return result
+
+
+def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: dict[str, str],
+                inputs: str) -> Delta | None:
+    from .delta import plan_delta  # only a rebuild after an edit needs it
+
+    return plan_delta(decks_dir, dist_dir, now, stamp, sources, inputs)
 
 
 @contextlib.contextmanager

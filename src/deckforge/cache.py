@@ -19,7 +19,6 @@ compare both ways).
 from __future__ import annotations
 
 import hashlib
-import json
 import marshal
 import os
 import stat
@@ -34,11 +33,14 @@ from .errors import DeckforgeError
 from .loader import MAX_FILE_BYTES, RawDocument
 
 if TYPE_CHECKING:
-    from .compiler import CompiledDeck, NoteSource
+    from .compiler import CompiledDeck, CompiledNote, NoteSource
+    from .package import Packed
 
-__all__ = ["CACHE_DIR_NAME", "apkg_bytes_reusing", "cache_dir", "cached_notes", "code_salt",
-           "deck_fingerprint", "inputs_digest", "load_checked", "notes_cache_enabled", "read_stamp",
-           "store_notes", "write_stamp"]
+__all__ = ["CACHE_DIR_NAME", "Previous", "Stamp", "apkg_bytes_reusing", "cache_dir", "cached_notes",
+           "code_salt", "collection_path", "deck_fingerprint", "file_digests", "input_files",
+           "inputs_digest", "keep_collection",
+           "load_checked", "note_line", "notes_cache_enabled", "package_key", "place_of",
+           "previous_package", "read_stamp", "remember_package", "store_notes", "write_stamp"]
 
 CACHE_DIR_NAME = ".deckforge-cache"
 _FORMAT = b"deckforge-doc-1\n"
@@ -211,11 +213,14 @@ def _deck_record(deck: CompiledDeck) -> tuple[tuple[Any, ...], str]:
     meta = (deck.id, deck.name, deck.description_html, deck.anki_deck_ids, deck.id_base,
             deck.note_type_mods, [(name, hashlib.sha256(data).hexdigest()) for name, data in deck.media])
     place = {name: i for i, (name, _) in enumerate(deck.anki_deck_ids)}
-    lines = [f"{n.card_id!r}\0{n.guid!r}\0{n.note_type.key!r}\0{place.get(n.deck_name, n.deck_name)!r}"
-             f"\0{n.removed:d}\0"
-             + (f"{n.mod:d}\0{n.hash}" if n.hash and not n.removed else repr((n.mod, n.fields, n.tags)))
-             for n in deck.notes]
-    return meta, "\n".join(lines)
+    return meta, "\n".join([note_line(n, place) for n in deck.notes])
+
+
+def note_line(n: CompiledNote, place: dict[str, int]) -> str:
+    """A note's line of ``_deck_record`` (``place``: sub-deck name -> its index)."""
+    return (f"{n.card_id!r}\0{n.guid!r}\0{n.note_type.key!r}\0{place.get(n.deck_name, n.deck_name)!r}"
+            f"\0{n.removed:d}\0"
+            + (f"{n.mod:d}\0{n.hash}" if n.hash and not n.removed else repr((n.mod, n.fields, n.tags))))
 
 
 def _deck_blob(deck: CompiledDeck) -> bytes:
@@ -231,44 +236,89 @@ def _rows_key(apkg_digest: bytes) -> str:
     return hashlib.sha256(_package_salt() + b"rows\0" + apkg_digest).hexdigest()
 
 
-def _place(line: str) -> list[str]:
+def place_of(line: str) -> list[str]:
+    """The place part of a ``note_line``."""
     return line.split("\0", 5)[:5]
 
 
 @dataclass
-class _Previous:
+class Previous:
     """What dist/ holds of a deck: its .apkg, the hash of it, what the cache says that .apkg was
-    built from (``_deck_record`` as marshalled) and the collection inside it (read only when
-    that is known)."""
+    built from (``_deck_record`` as marshalled), the compressed length of each piece of its
+    collection, and the collection itself (read only when the record is known)."""
 
     apkg: bytes = b""
     digest: bytes = b""
     rows: bytes | None = None
+    pieces: tuple[int, ...] = ()
     collection: bytes | None = None
 
+    def packed(self) -> Packed:
+        from .package import Packed
 
-def _previous_package(dist_dir: Path, deck_id: str, decks_dir: Path) -> _Previous:
+        return Packed(self.apkg, self.pieces)
+
+
+def previous_package(dist_dir: Path, deck_id: str, decks_dir: Path) -> Previous:
     """What dist/ holds of deck ``deck_id`` (see ``Previous``); nothing when the cache is off."""
-    from .package import collection_of
+    from .package import Packed, collection_of, holds_collection, open_collection
 
     if not notes_cache_enabled():
-        return _Previous()
+        return Previous()
     try:
         apkg = (dist_dir / f"{deck_id}.apkg").read_bytes()
     except OSError:
-        return _Previous()
+        return Previous()
     digest = hashlib.sha256(apkg).digest()
-    made = _read(cache_dir(decks_dir) / "made", _rows_key(digest)) or b""
-    key = made.decode("ascii", "replace")
+    made = (_read(cache_dir(decks_dir) / "made", _rows_key(digest)) or b"").decode("ascii", "replace")
+    key, _, lengths = made.partition("\n")
     valid = len(key) == 64 and all(c in "0123456789abcdef" for c in key)
     rows = _read(cache_dir(decks_dir) / "rows", key) if valid else None
-    return _Previous(apkg, digest, rows, collection_of(apkg) if rows is not None else None)
+    if rows is None:
+        return Previous(apkg, digest)
+    try:
+        pieces = tuple(int(n) for n in lengths.split(",")) if lengths else ()
+    except ValueError:
+        pieces = ()
+    # The collection as the build that wrote the .apkg left it, else inflated from the .apkg.
+    try:
+        collection: bytes | None = collection_path(decks_dir, deck_id, digest).read_bytes()
+    except OSError:
+        collection = None
+    if collection is None or not holds_collection(apkg, collection):
+        collection = (open_collection(Packed(apkg, pieces)) if pieces else None) or collection_of(apkg)
+    return Previous(apkg, digest, rows, pieces, collection)
 
 
-def _updated(deck: CompiledDeck, old: _Previous, record: tuple[tuple[Any, ...], str]) -> bytes | None:
+def collection_path(decks_dir: Path, deck_id: str, digest: bytes | None) -> Path:
+    """Where the cache keeps the collection inside deck ``deck_id``'s .apkg of hash ``digest``
+    (None: a name for a new one). One per deck: a 50,000-card deck's is about 50 MB."""
+    deck = hashlib.sha256(deck_id.encode()).hexdigest()[:16]
+    name = digest.hex() if digest is not None else f"new-{os.getpid()}"
+    return cache_dir(decks_dir) / "collections" / f"{deck}-{name}.anki2"
+
+
+def keep_collection(decks_dir: Path, deck_id: str, apkg: bytes) -> None:
+    """File the collection a build just left at ``collection_path(…, None)`` as the one inside
+    ``apkg``; the deck's earlier one is deleted."""
+    new = collection_path(decks_dir, deck_id, None)
+    target = collection_path(decks_dir, deck_id, hashlib.sha256(apkg).digest())
+    prefix = target.name.split("-", 1)[0] + "-"
+    try:
+        if new.exists():
+            os.replace(new, target)
+        for other in target.parent.glob(prefix + "*.anki2"):
+            if other != target:
+                other.unlink()
+    except OSError:
+        pass
+
+
+def _updated(deck: CompiledDeck, old: Previous, record: tuple[tuple[Any, ...], str],
+             keep: Path | None = None) -> Packed | None:
     """``apkg_bytes(deck)`` made by updating the collection inside ``old`` (package.py), when the
     cache says what deck ``old`` was built from and that deck has the same layout; else None."""
-    from .package import apkg_bytes, updated_collection
+    from .package import layout_of, packed_apkg, updated_collection
 
     if old.rows is None or old.collection is None:
         return None
@@ -283,13 +333,16 @@ def _updated(deck: CompiledDeck, old: _Previous, record: tuple[tuple[Any, ...], 
                 or len(old_notes) != len(notes) or len(notes) != len(deck.notes):
             return None
         changed = [i for i, (a, b) in enumerate(zip(old_notes, notes, strict=True)) if a != b]
-        if any(_place(old_notes[i]) != _place(notes[i]) for i in changed) \
+        if any(place_of(old_notes[i]) != place_of(notes[i]) for i in changed) \
                 or len(changed) > len(notes) // 4:
             return None  # moved, added or removed notes (or many edits): build afresh
     except (ValueError, EOFError, TypeError, IndexError):
         return None
-    collection = updated_collection(deck, old.collection, changed)
-    return None if collection is None else apkg_bytes(deck, collection=collection)
+    collection = updated_collection(layout_of(deck), old.collection,
+                                    [(i, deck.notes[i]) for i in changed], keep)
+    if collection is None:
+        return None
+    return packed_apkg(dict(deck.media), collection, old.packed(), old.collection)
 
 
 def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> bytes:
@@ -300,29 +353,44 @@ def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> b
     records, per .apkg it wrote, what the deck held; when dist/ holds such a file of a deck with
     the same notes in the same places, only the rows that differ are rewritten (``_updated``).
     """
-    from .package import apkg_bytes
+    from .package import _collection, apkg_bytes, packed_apkg
 
     if not notes_cache_enabled():
         return apkg_bytes(deck)
     record = _deck_record(deck)
     blob = marshal.dumps(record)
-    key = hashlib.sha256(_package_salt() + blob).hexdigest()
-    folder = cache_dir(decks_dir) / "apkg"
-    recorded = _read(folder, key)
-    old = _previous_package(dist_dir, deck.id, decks_dir)
+    key = package_key(blob)
+    recorded = _read(cache_dir(decks_dir) / "apkg", key)
+    old = previous_package(dist_dir, deck.id, decks_dir)
     if recorded is not None and old.apkg and old.digest == recorded:
         return old.apkg
     # What this deck holds, by fingerprint; which .apkg it gave, once packaged ("made").
     _write(cache_dir(decks_dir) / "rows", key, blob)
     del blob
-    data = _updated(deck, old, record)
+    keep = collection_path(decks_dir, deck.id, None)
+    packed = _updated(deck, old, record, keep)
     del old, record  # before packaging afresh: peak memory
-    if data is None:
-        data = apkg_bytes(deck)
-    digest = hashlib.sha256(data).digest()
-    _write(folder, key, digest)
-    _write(cache_dir(decks_dir) / "made", _rows_key(digest), key.encode("ascii"))
-    return data
+    if packed is None:
+        packed = packed_apkg(dict(deck.media), _collection(deck, keep))
+    remember_package(decks_dir, key, packed)
+    keep_collection(decks_dir, deck.id, packed.apkg)
+    return packed.apkg
+
+
+def package_key(blob: bytes) -> str:
+    """The cache key of a deck whose ``_deck_record`` marshals to ``blob``."""
+    return hashlib.sha256(_package_salt() + blob).hexdigest()
+
+
+def remember_package(decks_dir: Path, key: str, packed: Packed, blob: bytes | None = None) -> None:
+    """Record that the deck of ``key`` (its record ``blob``, unless already stored) packaged to
+    ``packed``: which .apkg it gave, and what that .apkg was made from."""
+    if blob is not None:
+        _write(cache_dir(decks_dir) / "rows", key, blob)
+    digest = hashlib.sha256(packed.apkg).digest()
+    _write(cache_dir(decks_dir) / "apkg", key, digest)
+    _write(cache_dir(decks_dir) / "made", _rows_key(digest),
+           f"{key}\n{','.join(map(str, packed.pieces))}".encode("ascii"))
 
 
 @cache
@@ -388,21 +456,29 @@ def store_notes(decks_dir: Path, deck_id: str, raw: bytes, notes: list[NoteSourc
     _write(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw), marshal.dumps(list(notes)))
 
 
-def inputs_digest(decks_dir: Path) -> str:
-    """A hash of every file under ``decks_dir`` (names and bytes): all a build reads from there."""
+def input_files(decks_dir: Path) -> dict[str, str]:
+    """Every file under ``decks_dir`` (path relative to it -> sha256 of its bytes) and every
+    folder (path + "/" -> ""), in path order: all a build reads from there."""
+    root = decks_dir.absolute()
+    out: dict[str, str] = {}
+    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
+        if path.is_file():
+            out[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        elif path.is_dir():
+            out[path.relative_to(root).as_posix() + "/"] = ""
+    return out
+
+
+def inputs_digest(decks_dir: Path, files: dict[str, str] | None = None) -> str:
+    """A hash of every file under ``decks_dir`` (``input_files``), the code and the note types."""
     from .notetypes import NOTE_TYPES
 
     h = hashlib.sha256(code_salt())
     # The note types as this process sees them (their templates are read at run time).
     for key, nt in sorted(NOTE_TYPES.items()):
         h.update(f"{key}\0{nt.id}\0{nt.content_hash()}\0".encode())
-    root = decks_dir.absolute()
-    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
-        if path.is_file():
-            h.update(path.relative_to(root).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-        elif path.is_dir():
-            h.update(path.relative_to(root).as_posix().encode() + b"/\0")
+    for name, digest in (input_files(decks_dir) if files is None else files).items():
+        h.update(f"{name}\0{digest}\0".encode())
     return h.hexdigest()
 
 
@@ -421,33 +497,55 @@ def _digests(dist_dir: Path, names: list[str]) -> dict[str, str] | None:
     return out
 
 
-def read_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None,
-               inputs: str) -> list[tuple[str, int, int]] | None:
-    """When the last build with these inputs wrote what dist/ holds now: its decks as
-    (deck id, live notes, removed notes), for the report. None means build."""
+@dataclass
+class Stamp:
+    """What a build left for the next one (``write_stamp``)."""
+
+    inputs: str
+    """``inputs_digest`` of what it built from."""
+    decks: list[tuple[str, int, int]]
+    """(deck id, live notes, removed notes) of every deck built, for the report."""
+    files: dict[str, str]
+    """The sha256 of every file it wrote to dist/, by name."""
+    sources: dict[str, str]
+    """``input_files`` of what it built from."""
+    cards: dict[str, tuple[str, int, int]]
+    """Each card file compiled (path under decks/): deck id, place of its first note in the
+    deck, number of notes."""
+    layouts: dict[str, tuple[Any, ...]]
+    """Each deck's ``package.Layout``, as a plain tuple."""
+
+
+def read_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None) -> Stamp | None:
+    """What the last build of ``only`` into ``dist_dir`` left, if dist/ still holds exactly
+    the files it wrote; else None."""
     if not notes_cache_enabled():
         return None
     payload = _read(cache_dir(decks_dir) / "stamp", _stamp_key(dist_dir, only))
     if payload is None:
         return None
     try:
-        data = json.loads(payload)
-        if data["inputs"] != inputs:
+        data = marshal.loads(payload)
+        stamp = Stamp(**data)
+        if not (isinstance(stamp.inputs, str) and isinstance(stamp.files, dict)
+                and isinstance(stamp.sources, dict) and isinstance(stamp.cards, dict)
+                and isinstance(stamp.layouts, dict) and isinstance(stamp.decks, list)):
             return None
-        files: dict[str, str] = dict(data["files"])
-        if _digests(dist_dir, sorted(files)) != files:
-            return None
-        return [(str(d), int(live), int(removed)) for d, live, removed in data["decks"]]
-    except (ValueError, KeyError, TypeError):
+        stamp.decks = [(str(d), int(live), int(removed)) for d, live, removed in stamp.decks]
+    except (ValueError, EOFError, KeyError, TypeError):
         return None
+    if _digests(dist_dir, sorted(stamp.files)) != stamp.files:
+        return None
+    return stamp
 
 
-def write_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None, inputs: str,
-                files: dict[str, bytes], decks: list[tuple[str, int, int]]) -> None:
-    """Record that a build of ``inputs`` made dist/ hold ``files`` (see ``read_stamp``)."""
-    if not notes_cache_enabled():
-        return
-    data = {"inputs": inputs, "decks": decks,
-            "files": {name: hashlib.sha256(b).hexdigest() for name, b in sorted(files.items())}}
-    _write(cache_dir(decks_dir) / "stamp", _stamp_key(dist_dir, only),
-           json.dumps(data, sort_keys=True).encode())
+def write_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None, stamp: Stamp) -> None:
+    """Record what a build made of which inputs (see ``read_stamp``)."""
+    if notes_cache_enabled():
+        _write(cache_dir(decks_dir) / "stamp", _stamp_key(dist_dir, only),
+               marshal.dumps(stamp.__dict__))
+
+
+def file_digests(files: dict[str, bytes]) -> dict[str, str]:
+    """The sha256 of each of ``files`` (name -> bytes), as a ``Stamp`` records them."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}

@@ -114,11 +114,9 @@ class Manifest:
             for card_id in sorted(deck.notes):
                 n = deck.notes[card_id]
                 if n.removed or type(n.mod) is not int or type(n.guid) is not str or type(n.hash) is not str:
-                    body = _dumps(n.to_json(), 4)
+                    notes.append(f"    {enc(card_id)}: {_dumps(n.to_json(), 4)}")
                 else:
-                    body = (f'{{\n     "guid": {enc(n.guid)},\n     "hash": {enc(n.hash)},\n'
-                            f'     "mod": {n.mod!r}\n    }}')
-                notes.append(f"    {enc(card_id)}: {body}")
+                    notes.append(_live_note_text(card_id, n))
             notes_text = "{\n" + ",\n".join(notes) + "\n   }" if notes else "{}"
             decks.append(f'  {enc(deck_id)}: {{\n   "created": {deck.created!r},\n'
                          f'   "notes": {notes_text}\n  }}')
@@ -132,6 +130,45 @@ class Manifest:
             "decks": {k: self.decks[k].to_json() for k in sorted(self.decks)},
         }
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _live_note_text(card_id: str, n: NoteRecord) -> str:
+    """How ``to_text`` writes a live note's record (a line of its own, then four more)."""
+    enc = encode_basestring
+    return (f'    {enc(card_id)}: {{\n     "guid": {enc(n.guid)},\n     "hash": {enc(n.hash)},\n'
+            f'     "mod": {n.mod!r}\n    }}')
+
+
+_PATCH_MAX = 32
+"""Beyond this many records, reading and writing the whole manifest is as fast."""
+
+
+def patch_live_notes(text: str, edits: list[tuple[str, NoteRecord, NoteRecord]]) -> str | None:
+    """``text``, a manifest as ``to_text`` wrote it, with each (card id, old record, new record)
+    of ``edits`` rewritten: what ``to_text`` would write with the new records. For live notes
+    whose GUID and time are ints and strings; None when a record is not there exactly once."""
+    if len(edits) > _PATCH_MAX:
+        return None
+    spots = []
+    for card_id, old, new in edits:
+        if old.removed or new.removed or type(old.mod) is not int or type(new.mod) is not int:
+            return None
+        # From the start of a line to its closing brace: the GUID is unique to its deck and
+        # card, so the text of the record is found once (checked).
+        block = "\n" + _live_note_text(card_id, old)
+        at = text.find(block)
+        if at < 0 or text.find(block, at + 1) >= 0:
+            return None
+        spots.append((at, len(block), "\n" + _live_note_text(card_id, new)))
+    out: list[str] = []
+    done = 0
+    for at, length, replacement in sorted(spots):
+        if at < done:
+            return None
+        out += (text[done:at], replacement)
+        done = at + length
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _dumps(value: Any, level: int) -> str:

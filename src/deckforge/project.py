@@ -19,7 +19,7 @@ from .render import image_sources
 from .schema import card_fields
 
 __all__ = ["CLOZE_RE", "anki_card_count", "deck_stats", "find_deck_folders", "load_notes",
-           "load_project", "validate_paths"]
+           "load_project", "standalone_notes", "validate_paths"]
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::")
 _TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
@@ -324,7 +324,8 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
     return Project(root=decks_dir, decks=tuple(decks), sources=sources)
 
 
-def load_notes(decks_dir: Path, only: list[str] | None = None) -> list[DeckNotes]:
+def load_notes(decks_dir: Path, only: list[str] | None = None,
+               placed: dict[str, tuple[str, int, int]] | None = None) -> list[DeckNotes]:
     """``[DeckNotes.of(deck) for deck in load_project(decks_dir, only).decks]``, file by file.
 
     A valid card file that neither includes other files nor shows images is cached by its bytes
@@ -332,6 +333,9 @@ def load_notes(decks_dir: Path, only: list[str] | None = None) -> list[DeckNotes
     the cache are compiled in worker processes when there are many (jobs.py). Anything at all
     wrong (an error in a file, a duplicate id, an unknown deck) is left to ``load_project``,
     which raises with every error, so messages and their order stay exactly the same.
+
+    ``placed`` receives, for each card file of the decks returned (path under ``decks_dir``),
+    its deck id, the place of its first note in the deck and its number of notes.
     """
     if not decks_dir.is_dir():
         return _notes_of(load_project(decks_dir, only))
@@ -351,7 +355,10 @@ def load_notes(decks_dir: Path, only: list[str] | None = None) -> list[DeckNotes
     if found is None:
         return _notes_of(load_project(decks_dir, only))
     notes: list[list[NoteSource]] = [[] for _ in metas]
-    for (i, _), file_notes in zip(work, found, strict=True):
+    where: dict[str, tuple[str, int, int]] = {}
+    root = decks_dir.absolute()
+    for (i, path), file_notes in zip(work, found, strict=True):
+        where[path.absolute().relative_to(root).as_posix()] = (metas[i][0], len(notes[i]), len(file_notes))
         notes[i].extend(file_notes)
     decks = [DeckNotes(deck_id, name, description, tuple(deck_notes))
              for (deck_id, name, description), deck_notes in zip(metas, notes, strict=True)]
@@ -360,6 +367,8 @@ def load_notes(decks_dir: Path, only: list[str] | None = None) -> list[DeckNotes
     ids = [d.id for d in decks]
     if len(set(ids)) != len(ids) or (only and any(d not in ids for d in only)):
         return _notes_of(load_project(decks_dir, only))
+    if placed is not None:
+        placed.update((rel, spot) for rel, spot in where.items() if not only or spot[0] in only)
     return [d for d in decks if not only or d.id in only]
 
 
@@ -395,16 +404,32 @@ def compile_files(decks_dir: Path, files: list[tuple[str, Path]],
 def _compile_file(decks_dir: Path, use_cache: bool,
                   work: tuple[str, Path, bytes]) -> list[NoteSource] | None:
     """Type, render and hash the cards of one file (and cache its notes); None on any problem."""
-    deck_id, path, raw = work
+    found = _file_notes(decks_dir, use_cache, *work)
+    return None if found is None else found[0]
+
+
+def standalone_notes(decks_dir: Path, deck_id: str, path: Path, raw: bytes) -> list[NoteSource] | None:
+    """The notes of a valid card file of deck ``deck_id`` (its bytes ``raw``) that includes no
+    other file and shows no image; None otherwise."""
+    found = _file_notes(decks_dir, True, deck_id, path, raw)
+    if found is None or found[1] or any(n[7] for n in found[0]):
+        return None
+    return found[0]
+
+
+def _file_notes(decks_dir: Path, use_cache: bool, deck_id: str, path: Path,
+                raw: bytes) -> tuple[list[NoteSource], bool] | None:
+    """The notes of a card file and whether it includes others; None on any problem."""
     loader = _Loader(decks_dir)
     cards = loader.card_file(path)
     if loader.errors:
         return None
     notes = [note_source(deck_id, card) for card in cards]
     doc = loader.docs.get(path)
-    if use_cache and doc is not None and "include" not in doc.data:
+    includes = doc is None or "include" in doc.data
+    if use_cache and not includes:
         store_notes(decks_dir, deck_id, raw, notes)
-    return notes
+    return notes, includes
 
 
 def _notes_of(project: Project) -> list[DeckNotes]:

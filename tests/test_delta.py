@@ -1,0 +1,203 @@
+"""A rebuild after edits inside card files compiles only those files (delta.py): dist/ always
+holds the bytes a full, cache-free build writes, and anything else takes the full build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import deckforge.cache
+import deckforge.delta
+from deckforge.cache import CACHE_DIR_NAME
+from helpers import run
+
+ROOT = Path(__file__).parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from gen_deck import generate  # noqa: E402
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
+
+
+@pytest.fixture(autouse=True)
+def _no_memory() -> None:
+    deckforge.cache._MEMORY.clear()
+
+
+def _dist(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "dist").iterdir())}
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+class Rebuild:
+    """A built project, and a cache-free twin that every change is also made to."""
+
+    def __init__(self, tmp_path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.tmp_path, self.root, self.monkeypatch = tmp_path, root, monkeypatch
+        self.epoch = 1767225700
+
+    def __call__(self, change: Callable[[Path], None]) -> tuple[bool, str]:
+        """Make ``change`` in both, build both; assert dist/ is the same (and the output);
+        return whether the rebuild took the delta path and what it printed."""
+        fresh = self.tmp_path / f"fresh-{len(list(self.tmp_path.iterdir()))}"
+        shutil.copytree(self.root / "decks", fresh / "decks")
+        shutil.copytree(self.root / "dist", fresh / "dist")
+        change(self.root)
+        change(fresh)
+        took: list[bool] = []
+        real = deckforge.delta.plan_delta
+
+        def watched(*args: Any) -> Any:
+            result = real(*args)
+            took.append(result is not None)
+            return result
+
+        self.monkeypatch.setattr(deckforge.delta, "plan_delta", watched)
+        self.epoch += 100
+        env = {"SOURCE_DATE_EPOCH": str(self.epoch)}
+        result = run(self.root, "build", env=env)
+        self.monkeypatch.undo()
+        expected = run(fresh, "build", env={**env, "DECKFORGE_CACHE": "0"})
+        assert (result.exit_code, result.output.replace(str(self.root), "R")) \
+            == (expected.exit_code, expected.output.replace(str(fresh), "R"))
+        assert _dist(self.root) == _dist(fresh)
+        if result.exit_code == 0:
+            assert run(self.root, "build", "--check", env=env).exit_code == 0
+            # And the next build has nothing to do.
+            assert run(self.root, "build", env=env).output.endswith("dist/ already up to date\n")
+        return any(took), result.output
+
+
+def _built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cards: int, files: int) -> Rebuild:
+    root = tmp_path / "bench"
+    generate(root, cards, files)
+    assert run(root, "build", env=EPOCH).exit_code == 0
+    return Rebuild(tmp_path, root, monkeypatch)
+
+
+@pytest.fixture
+def bench(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rebuild:
+    return _built(tmp_path, monkeypatch, 60, 3)
+
+
+def _cards(n: int) -> Callable[[Path], Path]:
+    return lambda r: r / "decks" / "bench" / f"cards-{n:04d}.yaml"
+
+
+def test_an_edited_card_is_rebuilt_alone(bench: Rebuild) -> None:
+    delta, output = bench(lambda r: _edit(_cards(1)(r), "    back: ", "    back: Edited "))
+    assert delta and "wrote 2 file(s); 1 change(s)" in output
+    # Again on top of that rebuild, in two files at once, fields and tags.
+    delta, output = bench(lambda r: (_edit(_cards(0)(r), "    front: ", "    front: Twice "),
+                                     _edit(_cards(2)(r), "tags: [t", "tags: [renamed, t")))
+    assert delta and "2 change(s)" in output
+
+
+def test_many_edited_cards_rewrite_the_whole_manifest(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # More records than the manifest is patched for (manifest._PATCH_MAX is 32).
+    rebuild = _built(tmp_path, monkeypatch, 200, 4)
+
+    def change(r: Path) -> None:
+        _edit(_cards(1)(r), "    back: ", "    back: Many ", -1)
+        _edit(_cards(1)(r), "    extra: ", "    extra: Many ", -1)
+
+    delta, output = rebuild(change)
+    assert delta
+    edited = int(re.findall(r"; (\d+) change", output)[0])
+    assert 32 < edited <= 50
+
+
+def test_an_edit_that_changes_nothing_shipped_writes_nothing(bench: Rebuild) -> None:
+    delta, output = bench(lambda r: _edit(_cards(1)(r), "cards:\n", "# A comment.\ncards:\n"))
+    assert delta and output.endswith("dist/ already up to date\n")
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda r: _edit(_cards(1)(r), "  - id: card-000020\n",
+                                 "  - id: card-new\n    front: New?\n    back: New.\n"
+                                 "    source: bench#intro\n  - id: card-000020\n"), id="added card"),
+    pytest.param(lambda r: _edit(_cards(1)(r), "  - id: card-000025\n", "  - id: card-moved\n"),
+                 id="renamed card"),
+    pytest.param(lambda r: _edit(_cards(0)(r), "{{c2::", "{{c3::x}} {{c2::"),
+                 id="new cloze deletion"),
+    pytest.param(lambda r: re.sub and _cards(1)(r).write_text(
+        re.sub(r"  - id: card-000021\n(    .*\n)+", "", _cards(1)(r).read_text(encoding="utf-8")),
+        encoding="utf-8"), id="removed card"),
+    pytest.param(lambda r: _edit(r / "decks" / "bench" / "deck.yaml", "name: ", "name: Renamed "),
+                 id="deck.yaml"),
+    pytest.param(lambda r: (r / "decks" / "bench" / "cards-0003.yaml").write_text(
+        "cards:\n  - id: extra-1\n    front: A?\n    back: B.\n    source: bench#intro\n",
+        encoding="utf-8"), id="new file"),
+    pytest.param(lambda r: _edit(_cards(1)(r), "    back: ", "    bakc: "), id="invalid card"),
+    pytest.param(lambda r: _edit(_cards(1)(r), "  - id: card-000021\n", "  - id: card-000020\n"),
+                 id="duplicate id"),
+])
+def test_other_changes_take_the_full_build(bench: Rebuild, change: Callable[[Path], None]) -> None:
+    delta, _ = bench(change)
+    assert not delta
+
+
+def test_a_moved_subdeck_takes_the_full_build(bench: Rebuild) -> None:
+    text = _cards(1)(bench.root).read_text(encoding="utf-8")
+    match = re.search(r"subdeck: (.*)\n", text)
+    assert match is not None
+    delta, _ = bench(lambda r: _edit(_cards(1)(r), match.group(0), "subdeck: Elsewhere\n"))
+    assert not delta
+
+
+def test_a_damaged_or_missing_cached_collection_is_read_from_the_package(bench: Rebuild) -> None:
+    kept = list((bench.root / CACHE_DIR_NAME / "collections").glob("*.anki2"))
+    assert len(kept) == 1
+    kept[0].write_bytes(kept[0].read_bytes()[:-10] + b"0123456789")
+    delta, _ = bench(lambda r: _edit(_cards(1)(r), "    back: ", "    back: Edited "))
+    assert delta
+    for path in (bench.root / CACHE_DIR_NAME / "collections").glob("*.anki2"):
+        path.unlink()
+    delta, _ = bench(lambda r: _edit(_cards(2)(r), "    back: ", "    back: Again "))
+    assert delta
+
+
+def test_a_changed_dist_takes_the_full_build(bench: Rebuild) -> None:
+    # dist/ no longer what the last build wrote (a checkout of another release, say).
+    delta, _ = bench(lambda r: (_edit(_cards(1)(r), "    back: ", "    back: Edited "),
+                                (r / "dist" / "manifest.json").write_text(
+                                    (r / "dist" / "manifest.json").read_text(encoding="utf-8")
+                                    .replace('"mod": 1767225600', '"mod": 1767225601', 1),
+                                    encoding="utf-8")))
+    assert not delta
+
+
+def test_edits_in_several_decks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shipped decks: five decks, a shared library included, one manifest for all.
+    root = tmp_path / "shipped"
+    shutil.copytree(ROOT / "decks", root / "decks")
+    shutil.copytree(ROOT / "dist", root / "dist")
+    assert run(root, "build", env=EPOCH).exit_code == 0
+    rebuild = Rebuild(tmp_path, root, monkeypatch)
+    google, aws = root / "decks" / "google-pmle", root / "decks" / "aws-ml-specialty"
+
+    def change(r: Path) -> None:
+        for deck in ("google-pmle", "aws-ml-specialty"):
+            path = r / "decks" / deck / "focus.yaml"
+            text = path.read_text(encoding="utf-8")
+            at = text.index("    back: ") + len("    back: ")
+            path.write_text(text[:at] + "(Edited.) " + text[at:], encoding="utf-8")
+
+    assert google.is_dir() and aws.is_dir()
+    delta, output = rebuild(change)
+    assert delta and "2 change(s)" in output
+    # A library file included by every deck is not a card file of one deck: full build.
+    delta, _ = rebuild(lambda r: _edit(r / "decks" / "_shared" / "courses.yaml", "    back: ",
+                                       "    back: (Edited.) "))
+    assert not delta
