@@ -61,13 +61,13 @@ def _same_as_fresh(tmp_path: Path, root: Path, change: Callable[[Path], None],
     change(root)
     change(fresh)
     calls: list[int] = []
-    real = package._collection
+    real = package.write_collection
 
-    def counted(deck: Any, *args: Any) -> bytes:
+    def counted(deck: Any, path: Path) -> None:
         calls.append(1)
-        return real(deck, *args)
+        real(deck, path)
 
-    monkeypatch.setattr(package, "_collection", counted)
+    monkeypatch.setattr(package, "write_collection", counted)
     result = run(root, "build", env=LATER)
     assert result.exit_code == 0, result.output
     monkeypatch.undo()

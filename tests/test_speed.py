@@ -843,10 +843,14 @@ def test_a_deck_zipped_in_pieces_imports_into_anki(tmp_path: Path,
         assert zf.testzip() is None
         data = zf.read("collection.anki2")
     assert len(data) > _PIECE  # two pieces at least
-    threaded, pieces = _deflate(data)
-    # The bytes depend on the pieces, not on how many threads compressed them.
+    threaded, pieces, crc, size = _deflate(data)
+    assert (crc, size) == (zlib.crc32(data), len(data))
+    # The bytes depend on the pieces, not on how many threads compressed them, nor on
+    # whether they are read from a file.
+    assert _deflate(tmp_path / "copy.anki2" if (tmp_path / "copy.anki2").write_bytes(data)
+                    else data) == (threaded, pieces, crc, size)
     monkeypatch.setattr(package.os, "cpu_count", lambda: 1)
-    assert _deflate(data) == (threaded, pieces)
+    assert _deflate(data) == (threaded, pieces, crc, size)
     assert zlib.decompress(threaded, -15) == data
     assert len(pieces) == -(-len(data) // _PIECE) and sum(pieces) == len(threaded)
     with collection(tmp_path / "anki") as col:

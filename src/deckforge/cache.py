@@ -353,7 +353,7 @@ def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> b
     records, per .apkg it wrote, what the deck held; when dist/ holds such a file of a deck with
     the same notes in the same places, only the rows that differ are rewritten (``_updated``).
     """
-    from .package import _collection, apkg_bytes, packed_apkg
+    from .package import apkg_bytes
 
     if not notes_cache_enabled():
         return apkg_bytes(deck)
@@ -371,10 +371,27 @@ def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> b
     packed = _updated(deck, old, record, keep)
     del old, record  # before packaging afresh: peak memory
     if packed is None:
-        packed = packed_apkg(dict(deck.media), _collection(deck, keep))
+        packed = _fresh(deck, keep)
     remember_package(decks_dir, key, packed)
     keep_collection(decks_dir, deck.id, packed.apkg)
     return packed.apkg
+
+
+def _fresh(deck: CompiledDeck, keep: Path) -> Packed:
+    """The .apkg of ``deck`` packaged afresh, its collection written to ``keep`` and read from
+    there in pieces (a 50,000-card deck's is 50 MB: never held in memory whole); in memory when
+    the cache cannot be written."""
+    import sqlite3
+
+    from .package import _collection, packed_apkg, write_collection
+
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.unlink(missing_ok=True)
+        write_collection(deck, keep)
+    except (OSError, sqlite3.OperationalError):
+        return packed_apkg(dict(deck.media), _collection(deck))
+    return packed_apkg(dict(deck.media), keep)
 
 
 def package_key(blob: bytes) -> str:

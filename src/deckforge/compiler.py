@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from .errors import DeckforgeError, DeckforgeErrors
 from .manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
@@ -42,8 +43,10 @@ def _base91(n: int) -> str:
     return "".join(reversed(out)).lstrip("a") or "a"
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledNote:
+class CompiledNote(NamedTuple):
+    """A note as packaged. (A named tuple: a build makes one per card, and a tuple is made
+    twice as fast as a frozen dataclass.)"""
+
     card_id: str
     guid: str
     note_type: NoteType
@@ -73,8 +76,9 @@ class CompiledDeck:
     """The image files the deck's notes show: (content-hashed media name, bytes), sorted."""
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Change:
+class Change(NamedTuple):
+    """A change a build reports; sorts by deck, kind, card id, detail."""
+
     deck_id: str
     kind: str  # added | edited | removed | restored | notetype
     card_id: str
@@ -250,5 +254,4 @@ def compile_notes(decks: Sequence[DeckNotes], manifest: Manifest, now: int,
         compiled.append(result)
         new.decks[deck.id] = record
         changes.extend(deck_changes)
-    # (By key: the generated __lt__ of 50,000 changes is slow.)
-    return compiled, new, sorted(changes, key=lambda c: (c.deck_id, c.kind, c.card_id, c.detail))
+    return compiled, new, sorted(changes)

@@ -79,8 +79,7 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
         if manifest is None:
             return None
         files[MANIFEST_NAME] = manifest
-    changes = sorted((Change(deck_id, "edited", card_id) for deck_id, card_id, _, _ in edits),
-                     key=lambda c: (c.deck_id, c.kind, c.card_id, c.detail))
+    changes = sorted(Change(deck_id, "edited", card_id) for deck_id, card_id, _, _ in edits)
     return Delta(files, changes, Stamp(inputs=inputs, decks=stamp.decks,
                                        files={**stamp.files, **file_digests(files)},
                                        sources=sources, cards=stamp.cards, layouts=layouts))

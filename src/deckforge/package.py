@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import itertools
@@ -14,7 +15,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,7 +31,7 @@ from .preview import cloze_ordinals
 
 __all__ = ["Layout", "Packed", "apkg_bytes", "card_ordinals", "collection_of", "holds_collection",
            "layout_of",
-           "open_collection", "packed_apkg", "read_notes", "updated_collection"]
+           "open_collection", "packed_apkg", "read_notes", "updated_collection", "write_collection"]
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Level 1 compresses 4-5x faster than the default 6 for about 13% larger decks.
@@ -135,41 +136,51 @@ def _scratch(cur: sqlite3.Cursor) -> None:
     cur.execute("PRAGMA synchronous = OFF")
 
 
-def _collection(deck: CompiledDeck, keep: Path | None = None) -> bytes:
-    """The collection database of ``deck``: genanki's schema, col row and note types; our rows.
+def _collection(deck: CompiledDeck) -> bytes:
+    """The collection database of ``deck`` (``write_collection``), as bytes."""
+    with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
+        path = Path(tmp, "collection.anki2")
+        write_collection(deck, path)
+        return path.read_bytes()
+
+
+def write_collection(deck: CompiledDeck, path: Path) -> None:
+    """Write the collection database of ``deck`` to ``path`` (a new file): genanki's schema, col
+    row and note types; our rows.
 
     The notes and cards rows are the ones genanki's ``Note.write_to_db`` inserts (same ids, in
     the same order, same values), built from plain tuples and inserted with one executemany
     per table. ``DECKFORGE_FAST=0`` lets genanki insert them itself (a test compares the bytes).
-    With ``keep``, the database file is also left there (see ``_scratch_dir``).
     """
     if os.environ.get("DECKFORGE_FAST", "1") in ("0", "", "false", "no"):
-        return _collection_genanki(deck)
+        path.write_bytes(_collection_genanki(deck))
+        return
     layout = layout_of(deck)
     models, gdecks = _layout(layout)
     timestamp = layout.timestamp
-    by_deck: dict[str, list[tuple[int, CompiledNote]]] = {name: [] for name in gdecks}
-    for due, note in enumerate(deck.notes):
-        by_deck[note.deck_name].append((due, note))
+    by_deck: dict[str, list[int]] = {name: [] for name in gdecks}
+    notes = deck.notes
+    for due, note in enumerate(notes):
+        by_deck[note.deck_name].append(due)
     # genanki's order: deck by deck, note by note, each note's id followed by its cards' ids.
     # The rows are generated as they are inserted, not held in lists (a big deck's peak memory).
-    placed: list[tuple[int, int, int, CompiledNote, tuple[int, ...]]] = []  # note id, deck, due
+    placed: list[tuple[int, int, int, tuple[int, ...]]] = []  # note id, Anki deck id, due, ords
     next_id = deck.id_base
     for name, anki_id in deck.anki_deck_ids:
-        for due, note in by_deck[name]:
-            ords = _card_ords(note, models[note.note_type.key])
-            placed.append((next_id, anki_id, due, note, ords))
+        for due in by_deck[name]:
+            note = notes[due]
+            ords = note.ords if note.ords is not None else _card_ords(note, models[note.note_type.key])
+            placed.append((next_id, anki_id, due, ords))
             next_id += 1 + len(ords)
     del by_deck
     sort_field = {key: model.sort_field_index for key, model in models.items()}
-    note_rows = (_note_values(note, note_id, sort_field[note.note_type.key])
-                 for note_id, _, _, note, _ in placed)
-    card_rows = ((note_id + 1 + k, note_id, anki_id, card_ord, note.mod, due)
-                 for note_id, anki_id, due, note, ords in placed for k, card_ord in enumerate(ords))
-    with _scratch_dir(keep) as tmp:
-        db_path = os.path.join(tmp, "collection.anki2")
-        # A scratch file rather than memory: its pages wait in the OS's cache, not in this
-        # process (50 MB less at the peak of a 50,000-card build).
+    note_rows = (_note_values(notes[due], note_id, sort_field[notes[due].note_type.key])
+                 for note_id, _, due, _ in placed)
+    card_rows = ((note_id + k, note_id, anki_id, card_ord, notes[due].mod, due)
+                 for note_id, anki_id, due, ords in placed for k, card_ord in enumerate(ords, 1))
+    # The scratch database is a file (next to ``path``) rather than memory: its pages wait in
+    # the OS's cache, not in this process (50 MB less at the peak of a 50,000-card build).
+    with tempfile.TemporaryDirectory(prefix="deckforge-", dir=path.parent) as tmp:
         conn = sqlite3.connect(os.path.join(tmp, "scratch.anki2"))
         try:
             cur = conn.cursor()
@@ -187,32 +198,9 @@ def _collection(deck: CompiledDeck, keep: Path | None = None) -> bytes:
             cur.executemany(_CARD_INSERT, card_rows)
             del placed
             cur.executescript(indexes)
-            _seal(conn, layout, db_path)
+            _seal(conn, layout, str(path))
         finally:
             conn.close()
-        return _read_kept(db_path, keep)
-
-
-@contextlib.contextmanager
-def _scratch_dir(keep: Path | None) -> Iterator[str]:
-    """A temporary folder; next to ``keep`` when given, so a file made there can be moved to
-    ``keep`` without copying (``_read_kept``)."""
-    if keep is not None:
-        try:
-            keep.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            keep = None
-    with tempfile.TemporaryDirectory(prefix="deckforge-", dir=keep and keep.parent) as tmp:
-        yield tmp
-
-
-def _read_kept(path: str, keep: Path | None) -> bytes:
-    """The bytes of the file at ``path``, which is then moved to ``keep`` (if given)."""
-    data = Path(path).read_bytes()
-    if keep is not None:
-        with contextlib.suppress(OSError):
-            os.replace(path, keep)
-    return data
 
 
 @cache
@@ -243,10 +231,10 @@ def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int,
     same rows give the same pages. Only the header's transaction counters tell how the file was
     made; they are taken from ``base`` (a fresh build with the same deck layout runs the same
     statements). None when ``base`` does not hold what the positions say (then build afresh).
-    With ``keep``, the database file is also left there.
+    With ``keep`` (a new file's name), the database file is also left there.
     """
     models, gdecks = _layout(layout)
-    with _scratch_dir(keep) as tmp:
+    with tempfile.TemporaryDirectory(prefix="deckforge-", dir=keep and keep.parent) as tmp:
         deserialize = getattr(sqlite3.Connection, "deserialize", None)  # Python 3.11+
         if deserialize is None:  # pragma: no cover - Python 3.10: a copy on disk
             Path(tmp, "base.anki2").write_bytes(base)
@@ -270,7 +258,11 @@ def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int,
             for start, end in _HEADER_COUNTERS:
                 f.seek(start)
                 f.write(base[start:end])
-        return _read_kept(db_path, keep)
+        data = Path(db_path).read_bytes()
+        if keep is not None:
+            with contextlib.suppress(OSError):
+                os.replace(db_path, keep)
+        return data
 
 
 def _rewrite(cur: sqlite3.Cursor, layout: Layout, models: dict[str, genanki.Model],
@@ -392,9 +384,10 @@ class Packed(NamedTuple):
     pieces: tuple[int, ...]
 
 
-def _zip(entries: list[tuple[str, bytes]], previous: Packed | None = None,
+def _zip(entries: list[tuple[str, bytes | Path]], previous: Packed | None = None,
          old_collection: bytes | None = None) -> Packed:
-    """A zip archive of ``entries``, every byte fixed by their names and contents.
+    """A zip archive of ``entries`` (name, bytes or the file holding them), every byte fixed by
+    their names and contents.
 
     Written directly (zipfile cannot take data compressed elsewhere): entries deflated in
     pieces (``_deflate``), all dated 1980-01-01, mode 0644, made on Unix, no extra fields.
@@ -406,14 +399,13 @@ def _zip(entries: list[tuple[str, bytes]], previous: Packed | None = None,
     first: tuple[int, ...] = ()
     for at, (name, data) in enumerate(entries):
         old = _old_pieces(previous, old_collection) if at == 0 else None
-        packed, pieces = _deflate(data, old)
+        packed, pieces, crc, size = _deflate(data, old)
         if at == 0:
             first = pieces
-        crc = zlib.crc32(data)
         encoded = name.encode("utf-8")
-        if max(len(data), len(packed), offset) >= 0xFFFFFFFF:
+        if max(size, len(packed), offset) >= 0xFFFFFFFF:
             return Packed(_zip_large(entries), ())
-        fields = (20, 0, 8, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded), 0)
+        fields = (20, 0, 8, 0, _DOS_DATE, crc, len(packed), size, len(encoded), 0)
         local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields) + encoded
         central.append(struct.pack("<IH", 0x02014B50, (3 << 8) | 20)
                        + struct.pack("<HHHHHIIIHH", *fields)
@@ -423,7 +415,7 @@ def _zip(entries: list[tuple[str, bytes]], previous: Packed | None = None,
     directory = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory),
                       offset, 0)
-    return Packed(b"".join(out) + directory + end, first)
+    return Packed(b"".join([*out, directory, end]), first)
 
 
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the earliest date a zip entry can hold
@@ -493,36 +485,56 @@ def open_collection(shipped: Packed) -> bytes | None:
     return data if len(data) == size and zlib.crc32(data) == crc else None
 
 
-def _deflate(data: bytes, old: _OldPieces | None = None) -> tuple[bytes, tuple[int, ...]]:
-    """``data`` as one raw deflate stream, made of independently compressed 4 MiB pieces, and
-    the compressed length of each.
+def _deflate(data: bytes | Path, old: _OldPieces | None = None
+             ) -> tuple[bytes, tuple[int, ...], int, int]:
+    """``data`` (or the file holding it) as one raw deflate stream, made of independently
+    compressed 4 MiB pieces: (stream, compressed length of each piece, CRC-32, size).
 
     Each piece but the last ends with a full flush (byte-aligned, no back-references across
     it), so the pieces are compressed in threads (zlib releases the GIL) and simply joined, as
     pigz does. The pieces are fixed, so the bytes do not depend on the number of threads. A
-    piece whose bytes (and being last or not) equal one of ``old`` is taken from there.
+    file is read a few pieces ahead of the threads, never held whole (a 50,000-card deck's
+    collection is 50 MB). A piece whose bytes (and being last or not) equal one of ``old`` is
+    taken from there.
     """
-    view = memoryview(data)
-    pieces = [view[i:i + _PIECE] for i in range(0, len(data), _PIECE)] or [view]
-    last = len(pieces) - 1
+    size = data.stat().st_size if isinstance(data, Path) else len(data)
+    count = max(1, -(-size // _PIECE))
+    last = count - 1
 
-    def one(i: int) -> bytes:
-        # (Compared as bytes: comparing memoryviews goes byte by byte, 20 times slower.)
+    def one(i: int, piece: bytes) -> bytes:
         if old is not None and i < len(old[1]) and (i == last) == (i == len(old[1]) - 1) \
-                and old[0][i * _PIECE:(i + 1) * _PIECE] == data[i * _PIECE:(i + 1) * _PIECE]:
+                and old[0][i * _PIECE:(i + 1) * _PIECE] == piece:
             return bytes(old[1][i])
         z = zlib.compressobj(_ZLIB_LEVEL, zlib.DEFLATED, -15)
-        return z.compress(pieces[i]) + z.flush(zlib.Z_FINISH if i == last else zlib.Z_FULL_FLUSH)
+        return z.compress(piece) + z.flush(zlib.Z_FINISH if i == last else zlib.Z_FULL_FLUSH)
 
-    if last == 0:
-        packed = [one(0)]
-    else:
-        with ThreadPoolExecutor(max_workers=min(len(pieces), os.cpu_count() or 1)) as pool:
-            packed = list(pool.map(one, range(len(pieces))))
-    return b"".join(packed), tuple(len(p) for p in packed)
+    with contextlib.ExitStack() as stack:
+        if isinstance(data, Path):
+            f = stack.enter_context(open(data, "rb"))
+            pieces: Iterator[bytes] = (f.read(_PIECE) for _ in range(count))
+        else:
+            pieces = (data[i * _PIECE:(i + 1) * _PIECE] for i in range(count))
+        if count == 1:
+            piece = next(pieces)
+            packed = one(0, piece)
+            return packed, (len(packed),), zlib.crc32(piece), size
+        threads = min(count, os.cpu_count() or 1)
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=threads))
+        crc = 0
+        running: collections.deque[Future[bytes]] = collections.deque()
+        done: list[bytes] = []
+        for i, piece in enumerate(pieces):
+            # (Bytes, not memoryviews: comparing memoryviews goes byte by byte, 20 times slower.)
+            running.append(pool.submit(one, i, piece))
+            crc = zlib.crc32(piece, crc)
+            del piece
+            while len(running) > threads:
+                done.append(running.popleft().result())
+        done += [future.result() for future in running]
+    return b"".join(done), tuple(len(p) for p in done), crc, size
 
 
-def _zip_large(entries: list[tuple[str, bytes]]) -> bytes:
+def _zip_large(entries: list[tuple[str, bytes | Path]]) -> bytes:
     """The archive through zipfile (ZIP64) for entries past the classic format's 4 GiB."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", allowZip64=True) as zf:
@@ -530,7 +542,8 @@ def _zip_large(entries: list[tuple[str, bytes]]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.external_attr = 0o100644 << 16
             info.create_system = 3
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=_ZLIB_LEVEL)
+            zf.writestr(info, data.read_bytes() if isinstance(data, Path) else data,
+                        compress_type=zipfile.ZIP_DEFLATED, compresslevel=_ZLIB_LEVEL)
     return buf.getvalue()
 
 
@@ -545,13 +558,14 @@ def apkg_bytes(deck: CompiledDeck, media: Mapping[str, bytes] | None = None,
                        _collection(deck) if collection is None else collection).apkg
 
 
-def packed_apkg(media: Mapping[str, bytes], collection: bytes, previous: Packed | None = None,
+def packed_apkg(media: Mapping[str, bytes], collection: bytes | Path, previous: Packed | None = None,
                 old_collection: bytes | None = None) -> Packed:
-    """The .apkg holding ``collection`` and ``media`` (name -> bytes); the collection's pieces
-    that equal those of ``old_collection`` are taken from ``previous``, the .apkg holding it."""
+    """The .apkg holding ``collection`` (or the file holding it) and ``media`` (name -> bytes);
+    the collection's pieces that equal those of ``old_collection`` are taken from ``previous``,
+    the .apkg holding it."""
     media = dict(sorted(media.items()))
     names = list(media)
-    entries = [("collection.anki2", collection),
+    entries: list[tuple[str, bytes | Path]] = [("collection.anki2", collection),
                ("media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())]
     entries += [(str(i), media[n]) for i, n in enumerate(names)]
     return _zip(entries, previous, old_collection)
