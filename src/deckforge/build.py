@@ -19,6 +19,7 @@ from .cache import (
     Stamp,
     apkg_bytes_reusing,
     file_digests,
+    has_stamp,
     input_files,
     inputs_digest,
     read_stamp,
@@ -83,11 +84,14 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
     return BuildResult(decks=decks, changes=changes, files=files, counts=counts)
 
 
+def _lock_path(dist_dir: Path) -> Path:
+    return dist_dir.parent / f".{dist_dir.name}.lock"
+
+
 @contextlib.contextmanager
 def _lock(dist_dir: Path) -> Iterator[None]:
     """Serialise builds writing the same dist/ (a second build waits for the first)."""
-    lock_path = dist_dir.parent / f".{dist_dir.name}.lock"
-    with open(lock_path, "a+b") as handle:
+    with open(_lock_path(dist_dir), "a+b") as handle:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows: no advisory locks; builds rarely overlap
@@ -196,9 +200,10 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     dist_abs = dist_dir.absolute()
     sources = input_files(decks_dir) if decks_dir.is_dir() else {}
     inputs = inputs_digest(decks_dir, sources) if decks_dir.is_dir() else ""
-    # A build that wrote dist/ left a stamp (and the lock file): asked again under the lock,
-    # where no other build can be swapping dist/.
-    if inputs and dist_abs.is_dir() and read_stamp(decks_dir, dist_abs, only) is not None:
+    # A build that wrote dist/ left a stamp (and the lock file, so taking the lock creates no
+    # file): read under the lock, where no other build can be swapping dist/.
+    if inputs and dist_abs.is_dir() and has_stamp(decks_dir, dist_abs, only) \
+            and _lock_path(dist_abs).is_file():
         try:
             with _lock(dist_abs):
                 _recover(dist_abs)

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .package import Packed
 
 __all__ = ["CACHE_DIR_NAME", "Previous", "Stamp", "apkg_bytes_reusing", "cache_dir", "cached_notes",
-           "code_salt", "collection_path", "deck_fingerprint", "file_digests", "input_files",
+           "code_salt", "collection_path", "deck_fingerprint", "file_digests", "has_stamp", "input_files",
            "inputs_digest", "keep_collection",
            "load_checked", "note_line", "notes_cache_enabled", "package_key", "place_of",
            "previous_package", "read_stamp", "remember_package", "store_notes", "write_stamp"]
@@ -531,6 +531,12 @@ class Stamp:
     deck, number of notes."""
     layouts: dict[str, tuple[Any, ...]]
     """Each deck's ``package.Layout``, as a plain tuple."""
+
+
+def has_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None) -> bool:
+    """Whether a build of ``only`` into ``dist_dir`` left a stamp (not checked: ``read_stamp``)."""
+    key = _stamp_key(dist_dir, only)
+    return notes_cache_enabled() and (cache_dir(decks_dir) / "stamp" / key[:2] / key).is_file()
 
 
 def read_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None) -> Stamp | None:
