@@ -201,3 +201,49 @@ def test_edits_in_several_decks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     delta, _ = rebuild(lambda r: _edit(r / "decks" / "_shared" / "courses.yaml", "    back: ",
                                        "    back: (Edited.) "))
     assert not delta
+
+
+def test_an_edit_is_seen_even_when_size_and_modification_time_are_kept(bench: Rebuild) -> None:
+    # Files unchanged since the last build are not hashed again (their size, times and inode
+    # say so, as in git); writing a file changes its change time, which cannot be set back.
+    import os
+
+    hashed: list[str] = []
+    real = deckforge.cache.hashlib.sha256
+
+    def counting(data: bytes = b"") -> Any:
+        hashed.append("x")
+        return real(data)
+
+    with pytest.MonkeyPatch.context() as mp:
+        # Trust every file the last build hashed, however recently it was changed.
+        mp.setattr(deckforge.cache, "_SETTLED_NS", -10**12)
+        assert run(bench.root, "build", env=EPOCH).output.endswith("already up to date\n")
+        mp.setattr(deckforge.cache.hashlib, "sha256", counting)
+        deckforge.cache.input_files(bench.root / "decks",
+                                    deckforge.cache.input_files(bench.root / "decks"))
+        files = sum(1 for p in (bench.root / "decks").rglob("*") if p.is_file())
+        assert len(hashed) == files  # the second listing read nothing
+        mp.setattr(deckforge.cache.hashlib, "sha256", real)
+        before = _cards(1)(bench.root).stat()
+
+        def change(r: Path) -> None:
+            target = _cards(1)(r)
+            text = target.read_text(encoding="utf-8")
+            at = text.index("    back: ") + len("    back: ")
+            target.write_text(text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1:],
+                              encoding="utf-8")
+            if r == bench.root:
+                os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+                assert (target.stat().st_size, target.stat().st_mtime_ns) \
+                    == (before.st_size, before.st_mtime_ns)
+
+        delta, output = bench(change)
+    assert delta and "1 change(s)" in output
+
+
+def test_library_versions_are_read_as_importlib_reads_them() -> None:
+    import importlib.metadata
+
+    for dist, module in deckforge.cache._LIBRARIES:
+        assert deckforge.cache._version(dist, module) == importlib.metadata.version(dist)

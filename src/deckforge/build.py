@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import (
+    Sources,
     Stamp,
     apkg_bytes_reusing,
     file_digests,
@@ -198,7 +199,9 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                               or (dist_dir / name).read_bytes() != data)
         return result
     dist_abs = dist_dir.absolute()
-    sources = input_files(decks_dir) if decks_dir.is_dir() else {}
+    # What the last build hashed, for the files that have not changed since (cache.py).
+    last = read_stamp(decks_dir, dist_abs, only, check=False) if decks_dir.is_dir() else None
+    sources = input_files(decks_dir, last.known() if last else None) if decks_dir.is_dir() else Sources()
     inputs = inputs_digest(decks_dir, sources) if decks_dir.is_dir() else ""
     # A build that wrote dist/ left a stamp (and the lock file, so taking the lock creates no
     # file): read under the lock, where no other build can be swapping dist/.
@@ -231,7 +234,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
         # a file changed meanwhile, they are loaded again.
         with _lock(dist_abs):
             _recover(dist_abs)
-            now_sources = input_files(decks_dir)
+            now_sources = input_files(decks_dir, sources)
             if now_sources != sources:
                 placed = {}
                 sources, notes = now_sources, load_notes(decks_dir, only, placed)
@@ -242,13 +245,14 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
             write_stamp(decks_dir, dist_abs, only, Stamp(
                 inputs=inputs, decks=result.counts, files=file_digests(result.files),
                 sources=sources, cards=placed,
-                layouts={d.id: tuple(layout_of(d)) for d in result.decks}))
+                layouts={d.id: tuple(layout_of(d)) for d in result.decks},
+                stats=sources.stats, hashed_at=sources.hashed_at))
     except OSError as exc:
         raise _write_error(dist_dir, exc) from exc
     return result
 
 
-def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: dict[str, str],
+def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
                 inputs: str) -> Delta | None:
     from .delta import plan_delta  # only a rebuild after an edit needs it
 

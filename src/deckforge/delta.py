@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import (
+    Sources,
     Stamp,
     collection_path,
     file_digests,
@@ -50,7 +51,7 @@ class Delta:
     stamp: Stamp
 
 
-def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: dict[str, str],
+def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
                inputs: str) -> Delta | None:
     """The rebuild of ``stamp``'s dist/ for the files under ``decks_dir`` now hashing to
     ``sources`` (``cache.input_files``, digest ``inputs``); None when a full build is needed."""
@@ -82,7 +83,8 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
     changes = sorted(Change(deck_id, "edited", card_id) for deck_id, card_id, _, _ in edits)
     return Delta(files, changes, Stamp(inputs=inputs, decks=stamp.decks,
                                        files={**stamp.files, **file_digests(files)},
-                                       sources=sources, cards=stamp.cards, layouts=layouts))
+                                       sources=sources, cards=stamp.cards, layouts=layouts,
+                                       stats=sources.stats, hashed_at=sources.hashed_at))
 
 
 def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[str], stamp: Stamp,
