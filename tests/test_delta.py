@@ -247,3 +247,18 @@ def test_library_versions_are_read_as_importlib_reads_them() -> None:
 
     for dist, module in deckforge.cache._LIBRARIES:
         assert deckforge.cache._version(dist, module) == importlib.metadata.version(dist)
+
+
+def test_the_cache_keeps_a_few_versions_of_each_file_and_deck(bench: Rebuild) -> None:
+    cache = bench.root / CACHE_DIR_NAME
+    for n in range(6):
+        _edit(_cards(1)(bench.root), "    back: ", f"    back: Version {n} ")
+        assert run(bench.root, "build", env={"SOURCE_DATE_EPOCH": str(1767226000 + n)}).exit_code == 0
+    for kind in ("notes", "rows"):
+        groups = [g for g in (cache / kind).iterdir() if g.is_dir()]
+        assert groups and all(len(list(g.iterdir())) <= 3 for g in groups), kind
+    parsed = [g for g in cache.iterdir() if g.name.startswith("g-")]
+    assert parsed and all(len(list(g.iterdir())) <= 3 for g in parsed)
+    assert len(list((cache / "collections").iterdir())) == 1
+    # What is kept still serves: a full build with the cache equals one without.
+    assert run(bench.root, "build", "--check", env=EPOCH).exit_code == 0

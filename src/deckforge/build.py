@@ -218,7 +218,12 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                 delta = None if stamp is None else _plan_delta(decks_dir, dist_abs, now, stamp,
                                                                sources, inputs)
                 if delta is not None:
-                    written = _commit_locked(dist_abs, delta.files)
+                    with ThreadPoolExecutor(max_workers=1) as side:
+                        # (Cache writes and dist/'s writes mostly wait on the disk.)
+                        remembered = [side.submit(learn) for learn in delta.remember]
+                        written = _commit_locked(dist_abs, delta.files)
+                        for future in remembered:
+                            future.result()
                     write_stamp(decks_dir, dist_abs, only, delta.stamp)
                     return BuildResult(decks=[], changes=delta.changes, files=delta.files,
                                        written=written, counts=delta.stamp.decks)

@@ -81,10 +81,10 @@ def _key(kind: str, raw: bytes) -> str:
     return hashlib.sha256(_salt(kind) + raw).hexdigest()
 
 
-def _read(folder: Path, key: str) -> bytes | None:
+def _read(folder: Path, key: str, group: str = "") -> bytes | None:
     """A cache entry's payload, or None when it is missing or damaged."""
     try:
-        blob = (folder / key[:2] / key).read_bytes()
+        blob = (folder / (group or key[:2]) / key).read_bytes()
     except OSError:
         return None
     digest, payload = blob[:32], blob[32:]
@@ -93,16 +93,41 @@ def _read(folder: Path, key: str) -> bytes | None:
     return payload
 
 
-def _write(folder: Path, key: str, payload: bytes) -> None:
-    target = folder / key[:2] / key
+def _write(folder: Path, key: str, payload: bytes, group: str = "", keep: int = 0) -> None:
+    """Store an entry. With ``group`` (``_group``: one source file, one deck), only the
+    ``keep`` newest entries of the group stay: the cache holds the versions of a file or deck
+    lately built, not every version ever built."""
+    target = folder / (group or key[:2]) / key
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as f:
             f.write(hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, target)
+        if group and keep:
+            others = sorted((p.stat().st_mtime_ns, p.name) for p in target.parent.iterdir()
+                            if p.name != key and not p.name.startswith(".tmp-"))
+            for _, name in others[:max(0, len(others) - (keep - 1))]:
+                (target.parent / name).unlink(missing_ok=True)
     except OSError:
         pass  # a read-only checkout builds as well, only slower
+
+
+def _group(*parts: str) -> str:
+    """The folder of the cache entries of one source file or deck (see ``_write``)."""
+    return "g-" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+
+
+def _file_group(path: Path, decks_dir: Path) -> str:
+    try:
+        rel = path.absolute().relative_to(decks_dir.absolute()).as_posix()
+    except ValueError:
+        rel = str(path.absolute())
+    return _group("file", rel)
+
+
+_KEEP_VERSIONS = 3
+"""Entries kept per source file (its parse, its notes) and per deck (its rows)."""
 
 
 def load_checked(path: Path, kind: str, decks_dir: Path) -> Result:
@@ -141,7 +166,8 @@ def _remember(path: Path, kind: str, decks_dir: Path, doc: RawDocument) -> None:
 
     again, _ = parse_yaml(path, raw)
     if again is not None and again.data == doc.data:  # the file did not change meanwhile
-        _write(cache_dir(decks_dir), _key(kind, raw), payload)
+        _write(cache_dir(decks_dir), _key(kind, raw), payload, _file_group(path, decks_dir),
+               _KEEP_VERSIONS)
 
 
 def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
@@ -159,7 +185,8 @@ def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
     key = _key(kind, raw)
     use_disk = _enabled("DECKFORGE_CACHE")
     folder = cache_dir(decks_dir)
-    payload = _MEMORY.get(key) or (_read(folder, key) if use_disk else None)
+    group = _file_group(path, decks_dir)
+    payload = _MEMORY.get(key) or (_read(folder, key, group) if use_disk else None)
     if payload is None:
         if kind != "cards":
             return None  # the loader reads it (and _remember caches it)
@@ -168,7 +195,7 @@ def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
             return None
         payload = marshal.dumps((parsed[0], [list(p) for p in parsed[1]]))
         if use_disk:
-            _write(folder, key, payload)
+            _write(folder, key, payload, group, _KEEP_VERSIONS)
         _MEMORY[key] = payload
         return FastDocument(path, parsed[0], list(parsed[1]))
     try:
@@ -273,7 +300,7 @@ def previous_package(dist_dir: Path, deck_id: str, decks_dir: Path) -> Previous:
     made = (_read(cache_dir(decks_dir) / "made", _rows_key(digest)) or b"").decode("ascii", "replace")
     key, _, lengths = made.partition("\n")
     valid = len(key) == 64 and all(c in "0123456789abcdef" for c in key)
-    rows = _read(cache_dir(decks_dir) / "rows", key) if valid else None
+    rows = _read(cache_dir(decks_dir) / "rows", key, _group("deck", deck_id)) if valid else None
     if rows is None:
         return Previous(apkg, digest)
     try:
@@ -365,14 +392,14 @@ def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> b
     if recorded is not None and old.apkg and old.digest == recorded:
         return old.apkg
     # What this deck holds, by fingerprint; which .apkg it gave, once packaged ("made").
-    _write(cache_dir(decks_dir) / "rows", key, blob)
+    _write(cache_dir(decks_dir) / "rows", key, blob, _group("deck", deck.id), _KEEP_VERSIONS)
     del blob
     keep = collection_path(decks_dir, deck.id, None)
     packed = _updated(deck, old, record, keep)
     del old, record  # before packaging afresh: peak memory
     if packed is None:
         packed = _fresh(deck, keep)
-    remember_package(decks_dir, key, packed)
+    remember_package(decks_dir, deck.id, key, packed)
     keep_collection(decks_dir, deck.id, packed.apkg)
     return packed.apkg
 
@@ -399,11 +426,12 @@ def package_key(blob: bytes) -> str:
     return hashlib.sha256(_package_salt() + blob).hexdigest()
 
 
-def remember_package(decks_dir: Path, key: str, packed: Packed, blob: bytes | None = None) -> None:
+def remember_package(decks_dir: Path, deck_id: str, key: str, packed: Packed,
+                     blob: bytes | None = None) -> None:
     """Record that the deck of ``key`` (its record ``blob``, unless already stored) packaged to
     ``packed``: which .apkg it gave, and what that .apkg was made from."""
     if blob is not None:
-        _write(cache_dir(decks_dir) / "rows", key, blob)
+        _write(cache_dir(decks_dir) / "rows", key, blob, _group("deck", deck_id), _KEEP_VERSIONS)
     digest = hashlib.sha256(packed.apkg).digest()
     _write(cache_dir(decks_dir) / "apkg", key, digest)
     _write(cache_dir(decks_dir) / "made", _rows_key(digest),
@@ -487,9 +515,11 @@ def _notes_key(deck_id: str, raw: bytes) -> str:
                           + b"\0" + raw).hexdigest()
 
 
-def cached_notes(decks_dir: Path, deck_id: str, raw: bytes) -> list[NoteSource] | None:
-    """The notes a valid card file of bytes ``raw`` in deck ``deck_id`` compiled to, if cached."""
-    payload = _read(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw))
+def cached_notes(decks_dir: Path, deck_id: str, path: Path, raw: bytes) -> list[NoteSource] | None:
+    """The notes a valid card file ``path`` of bytes ``raw`` in deck ``deck_id`` compiled to,
+    if cached."""
+    payload = _read(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw),
+                    _file_group(path, decks_dir))
     if payload is None:
         return None
     try:
@@ -503,11 +533,13 @@ def cached_notes(decks_dir: Path, deck_id: str, raw: bytes) -> list[NoteSource] 
     return rows
 
 
-def store_notes(decks_dir: Path, deck_id: str, raw: bytes, notes: list[NoteSource]) -> None:
+def store_notes(decks_dir: Path, deck_id: str, path: Path, raw: bytes,
+                notes: list[NoteSource]) -> None:
     """Remember what a valid card file without images or includes compiled to."""
     if any(n[7] for n in notes):
         return  # images are other files: such notes are not cached
-    _write(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw), marshal.dumps(list(notes)))
+    _write(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw), marshal.dumps(list(notes)),
+           _file_group(path, decks_dir), _KEEP_VERSIONS)
 
 
 FileStat = tuple[int, int, int, int]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import (
@@ -44,11 +45,13 @@ _Edit = tuple[str, str, NoteRecord, NoteRecord]
 @dataclass
 class Delta:
     """What a rebuild by ``plan_delta`` writes: the files of dist/ that it rewrites (by name),
-    the changes to report, and the stamp to leave for the next build."""
+    the changes to report, the stamp to leave for the next build, and what to record in the
+    cache meanwhile (these can run while dist/ is written)."""
 
     files: dict[str, bytes]
     changes: list[Change]
     stamp: Stamp
+    remember: list[Callable[[], None]] = field(default_factory=list)
 
 
 def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
@@ -65,9 +68,10 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
         by_deck.setdefault(stamp.cards[rel][0], []).append(rel)
     files: dict[str, bytes] = {}
     edits: list[_Edit] = []
+    remember: list[Callable[[], None]] = []
     layouts = dict(stamp.layouts)
     for deck_id, rels in sorted(by_deck.items()):
-        found = _deck(decks_dir, dist_dir, now, deck_id, rels, stamp, sources)
+        found = _deck(decks_dir, dist_dir, now, deck_id, rels, stamp, sources, remember)
         if found is None:
             return None
         apkg, deck_edits, layout = found
@@ -84,13 +88,16 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
     return Delta(files, changes, Stamp(inputs=inputs, decks=stamp.decks,
                                        files={**stamp.files, **file_digests(files)},
                                        sources=sources, cards=stamp.cards, layouts=layouts,
-                                       stats=sources.stats, hashed_at=sources.hashed_at))
+                                       stats=sources.stats, hashed_at=sources.hashed_at),
+                 remember)
 
 
 def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[str], stamp: Stamp,
-          sources: dict[str, str]) -> tuple[bytes, list[_Edit], Layout] | None:
+          sources: dict[str, str], remember: list[Callable[[], None]]
+          ) -> tuple[bytes, list[_Edit], Layout] | None:
     """The .apkg of deck ``deck_id`` after the edits in its card files ``rels``, the notes edited
-    and the deck's layout; None when that takes a full build."""
+    and the deck's layout; None when that takes a full build. What the cache should learn of
+    the new .apkg is added to ``remember``."""
     if deck_id not in stamp.layouts:
         return None
     layout = Layout(*stamp.layouts[deck_id])
@@ -148,8 +155,12 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
         return None
     packed = packed_apkg({}, collection, old.packed(), old.collection)
     blob = marshal.dumps((meta, "\n".join(lines)))
-    remember_package(decks_dir, package_key(blob), packed, blob)
-    keep_collection(decks_dir, deck_id, packed.apkg)
+
+    def learn() -> None:
+        remember_package(decks_dir, deck_id, package_key(blob), packed, blob)
+        keep_collection(decks_dir, deck_id, packed.apkg)
+
+    remember.append(learn)
     return packed.apkg, edits, layout
 
 

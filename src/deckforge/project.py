@@ -383,7 +383,7 @@ def compile_files(decks_dir: Path, files: list[tuple[str, Path]],
     todo: list[tuple[int, str, Path, bytes]] = []
     for i, (deck_id, path) in enumerate(files):
         raw = path.read_bytes() if use_cache else b""
-        hit = cached_notes(decks_dir, deck_id, raw) if use_cache else None
+        hit = cached_notes(decks_dir, deck_id, path, raw) if use_cache else None
         if hit is None:
             todo.append((i, deck_id, path, raw))
         found[i] = hit
@@ -428,7 +428,7 @@ def _file_notes(decks_dir: Path, use_cache: bool, deck_id: str, path: Path,
     doc = loader.docs.get(path)
     includes = doc is None or "include" in doc.data
     if use_cache and not includes:
-        store_notes(decks_dir, deck_id, raw, notes)
+        store_notes(decks_dir, deck_id, path, raw, notes)
     return notes, includes
 
 
