@@ -3,17 +3,26 @@
 The cache lives in ``.deckforge-cache/`` next to ``decks/`` (git-ignored; delete it any time).
 An entry is keyed by the file's bytes, the deckforge version and the schemas, and holds only
 what a *valid* file parsed to, so every error still comes from the loader and jsonschema,
-word for word. A second kind of entry remembers which .apkg bytes a compiled deck packaged
-to, so an unchanged deck is not packaged again, and per .apkg written what its deck held (one
-line per note: place, time, content hash), so a deck whose notes only changed in place is
-packaged by updating the collection in dist/ (package.updated_collection). A third holds the notes a valid card file
-compiled to (rendered fields, hash, GUID), keyed by its bytes, its deck id, the note types and
-deckforge's code, so a rebuild neither types nor renders unchanged files. A fourth, the stamp,
-records the inputs of the last build (every file under decks/, the code, the note types) and
-the hash of every file it wrote; while all of them match, ``deckforge build`` has nothing to do.
-A damaged entry fails its checksum and is ignored. ``DECKFORGE_CACHE=0`` turns the cache off;
-``DECKFORGE_FAST=0`` turns off the yaml-rs reader and the compiled schema check too (the tests
-compare both ways).
+word for word. Other entries:
+
+- the notes a valid card file compiled to (rendered fields, hash, GUID), keyed by its bytes,
+  its deck id, the note types and deckforge's code: a rebuild neither types nor renders
+  unchanged files;
+- per compiled deck, which .apkg bytes it packaged to (an unchanged deck is not packaged
+  again), and per .apkg written, what its deck held (one line per note: place, time, content
+  hash), how its collection was cut into compressed pieces, and the collection itself (one per
+  deck): a deck whose notes only changed in place is packaged by updating that collection
+  (package.updated_collection), reusing the pieces that come out the same;
+- the stamp of the last build into a dist/: the hash of every file under decks/ (with its size,
+  times and inode, so unchanged files are not read again), the code and note types, the hash
+  of every file it wrote, and where each card file's notes sit in its deck. While everything
+  matches, ``deckforge build`` has nothing to do; when only card files changed in place, it
+  compiles just those (delta.py).
+
+Entries of one source file or deck are grouped, and only the newest few versions of each are
+kept. A damaged entry fails its checksum and is ignored. ``DECKFORGE_CACHE=0`` turns the cache
+off; ``DECKFORGE_FAST=0`` turns off the yaml-rs reader and the compiled schema check too (the
+tests compare both ways).
 """
 
 from __future__ import annotations

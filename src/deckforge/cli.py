@@ -82,7 +82,8 @@ def build(obj: Context, deck_ids: tuple[str, ...], check: bool) -> None:
     time unless their content changed, so identical sources give identical bytes.
 
     Big projects are compiled in one process per CPU; DECKFORGE_JOBS=N sets the number
-    (1: one process). Unchanged files come from .deckforge-cache/ (DECKFORGE_CACHE=0: off).
+    (1: one process). Unchanged files come from .deckforge-cache/ (DECKFORGE_CACHE=0: off);
+    after edits inside card files, only those files are compiled again.
     """
     from .build import build as run_build
 
