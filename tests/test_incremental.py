@@ -63,9 +63,9 @@ def _same_as_fresh(tmp_path: Path, root: Path, change: Callable[[Path], None],
     calls: list[int] = []
     real = package.write_collection
 
-    def counted(deck: Any, path: Path) -> None:
+    def counted(deck: Any, path: Path, *args: Any) -> None:
         calls.append(1)
-        real(deck, path)
+        real(deck, path, *args)
 
     monkeypatch.setattr(package, "write_collection", counted)
     result = run(root, "build", env=LATER)

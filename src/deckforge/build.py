@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import (
+    Packaging,
     Sources,
     Stamp,
-    apkg_bytes_reusing,
     file_digests,
     has_stamp,
     input_files,
@@ -74,10 +74,24 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
     # changed in place is packaged by updating the one in dist/ (cache.py).
     # Packaging runs in a thread: SQLite and zlib release the GIL, so the manifest is written
     # meanwhile (a big deck's manifest takes a tenth of a second).
+    # Python work waits until only SQLite's and zlib's is left (``Packaging.busy``), as the two
+    # would otherwise take turns: the manifest and each deck's record are written meanwhile.
+    jobs = [Packaging(d, dist_dir, decks_dir) for d in decks] if reuse else []
     with ThreadPoolExecutor(max_workers=1) as packer:
-        pending = {f"{d.id}.apkg": packer.submit(apkg_bytes_reusing, d, dist_dir, decks_dir)
-                   if reuse else packer.submit(apkg_bytes, d) for d in decks}
-        manifest_text = new_manifest.to_text().encode("utf-8")
+        pending = {f"{job.deck.id}.apkg": packer.submit(job.run) for job in jobs} if reuse else \
+            {f"{d.id}.apkg": packer.submit(apkg_bytes, d) for d in decks}
+        manifest_text = None
+        try:
+            for job in jobs:
+                job.busy.wait()
+                job.share()
+                if manifest_text is None:
+                    manifest_text = new_manifest.to_text().encode("utf-8")
+        finally:
+            for job in jobs:
+                job.abandon()
+        if manifest_text is None:
+            manifest_text = new_manifest.to_text().encode("utf-8")
         files = {name: future.result() for name, future in pending.items()}
     files[MANIFEST_NAME] = manifest_text
     counts = [(d.id, sum(1 for n in d.notes if not n.removed), sum(1 for n in d.notes if n.removed))

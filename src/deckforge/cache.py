@@ -32,6 +32,7 @@ import marshal
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from .compiler import CompiledDeck, CompiledNote, NoteSource
     from .package import Packed
 
-__all__ = ["CACHE_DIR_NAME", "Previous", "Stamp", "apkg_bytes_reusing", "cache_dir", "cached_notes",
+__all__ = ["CACHE_DIR_NAME", "Packaging", "Previous", "Stamp", "apkg_bytes_reusing", "cache_dir", "cached_notes",
            "code_salt", "collection_path", "deck_fingerprint", "Sources", "file_digests", "has_stamp", "input_files",
            "inputs_digest", "keep_collection",
            "load_checked", "note_line", "notes_cache_enabled", "package_key", "place_of",
@@ -389,34 +390,93 @@ def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> b
     records, per .apkg it wrote, what the deck held; when dist/ holds such a file of a deck with
     the same notes in the same places, only the rows that differ are rewritten (``_updated``).
     """
-    from .package import apkg_bytes
-
-    if not notes_cache_enabled():
-        return apkg_bytes(deck)
-    record = _deck_record(deck)
-    blob = marshal.dumps(record)
-    key = package_key(blob)
-    recorded = _read(cache_dir(decks_dir) / "apkg", key)
-    old = previous_package(dist_dir, deck.id, decks_dir)
-    if recorded is not None and old.apkg and old.digest == recorded:
-        return old.apkg
-    # What this deck holds, by fingerprint; which .apkg it gave, once packaged ("made").
-    _write(cache_dir(decks_dir) / "rows", key, blob, _group("deck", deck.id), _KEEP_VERSIONS)
-    del blob
-    keep = collection_path(decks_dir, deck.id, None)
-    packed = _updated(deck, old, record, keep)
-    del old, record  # before packaging afresh: peak memory
-    if packed is None:
-        packed = _fresh(deck, keep)
-    remember_package(decks_dir, deck.id, key, packed)
-    keep_collection(decks_dir, deck.id, packed.apkg)
-    return packed.apkg
+    job = Packaging(deck, dist_dir, decks_dir)
+    job.share()
+    return job.run()
 
 
-def _fresh(deck: CompiledDeck, keep: Path) -> Packed:
+class Packaging:
+    """``apkg_bytes_reusing`` of one deck, split so that its Python work can overlap its SQLite
+    and zlib work (which release the GIL): ``run`` packages, in a thread; meanwhile the caller
+    waits for ``busy`` (set when only such work is left, or when ``run`` needs the record), then
+    calls ``share``, which computes the deck's record (``_deck_record``: a tenth of a second
+    for 50,000 notes) in the calling thread."""
+
+    def __init__(self, deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> None:
+        from concurrent.futures import Future
+        from threading import Event
+
+        self.deck, self.dist_dir, self.decks_dir = deck, dist_dir, decks_dir
+        self.busy = Event()
+        self._record: Future[tuple[tuple[tuple[Any, ...], str], bytes, str] | None] = Future()
+
+    def share(self) -> None:
+        """Compute the deck's record, key and marshalled record for ``run``."""
+        if self._record.done():
+            return
+        if not notes_cache_enabled():
+            self._record.set_result(None)  # not recorded
+            return
+        try:
+            record = _deck_record(self.deck)
+            blob = marshal.dumps(record)
+            self._record.set_result((record, blob, package_key(blob)))
+        except BaseException as exc:  # pragma: no cover - handed to ``run``, which raises it
+            self._record.set_exception(exc)
+
+    def abandon(self) -> None:
+        """The caller will not ``share``: ``run`` computes the record itself."""
+        if not self._record.done():
+            self.share()
+
+    def _shared(self) -> tuple[tuple[tuple[Any, ...], str], bytes, str]:
+        shared = self._record.result()
+        assert shared is not None  # the cache is on
+        return shared
+
+    def run(self) -> bytes:
+        try:
+            return self._run()
+        finally:
+            self.busy.set()
+
+    def _run(self) -> bytes:
+        from .package import apkg_bytes
+
+        deck, dist_dir, decks_dir = self.deck, self.dist_dir, self.decks_dir
+        if not notes_cache_enabled():
+            self.busy.set()
+            return apkg_bytes(deck)
+        old = previous_package(dist_dir, deck.id, decks_dir)
+        keep = collection_path(decks_dir, deck.id, None)
+        if not old.apkg:
+            # Nothing in dist/ to reuse or update: package at once, the record meanwhile.
+            packed = _fresh(deck, keep, self.busy.set)
+            self.busy.set()
+            record, blob, key = self._shared()
+            _write(cache_dir(decks_dir) / "rows", key, blob, _group("deck", deck.id), _KEEP_VERSIONS)
+        else:
+            self.busy.set()
+            record, blob, key = self._shared()
+            recorded = _read(cache_dir(decks_dir) / "apkg", key)
+            if recorded is not None and old.digest == recorded:
+                return old.apkg
+            # What this deck holds, by fingerprint; which .apkg it gave, once packaged ("made").
+            _write(cache_dir(decks_dir) / "rows", key, blob, _group("deck", deck.id), _KEEP_VERSIONS)
+            del blob
+            updated = _updated(deck, old, record, keep)
+            del old, record  # before packaging afresh: peak memory
+            packed = updated if updated is not None else _fresh(deck, keep)
+        remember_package(decks_dir, deck.id, key, packed)
+        keep_collection(decks_dir, deck.id, packed.apkg)
+        return packed.apkg
+
+
+def _fresh(deck: CompiledDeck, keep: Path, rows_written: Callable[[], None] | None = None) -> Packed:
     """The .apkg of ``deck`` packaged afresh, its collection written to ``keep`` and read from
     there in pieces (a 50,000-card deck's is 50 MB: never held in memory whole); in memory when
-    the cache cannot be written."""
+    the cache cannot be written. ``rows_written`` is called once the rows are in (see
+    ``package.write_collection``)."""
     import sqlite3
 
     from .package import _collection, packed_apkg, write_collection
@@ -424,7 +484,7 @@ def _fresh(deck: CompiledDeck, keep: Path) -> Packed:
     try:
         keep.parent.mkdir(parents=True, exist_ok=True)
         keep.unlink(missing_ok=True)
-        write_collection(deck, keep)
+        write_collection(deck, keep, rows_written)
     except (OSError, sqlite3.OperationalError):
         return packed_apkg(dict(deck.media), _collection(deck))
     return packed_apkg(dict(deck.media), keep)

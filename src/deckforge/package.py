@@ -14,7 +14,7 @@ import tempfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -144,13 +144,16 @@ def _collection(deck: CompiledDeck) -> bytes:
         return path.read_bytes()
 
 
-def write_collection(deck: CompiledDeck, path: Path) -> None:
+def write_collection(deck: CompiledDeck, path: Path,
+                     rows_written: Callable[[], None] | None = None) -> None:
     """Write the collection database of ``deck`` to ``path`` (a new file): genanki's schema, col
     row and note types; our rows.
 
     The notes and cards rows are the ones genanki's ``Note.write_to_db`` inserts (same ids, in
     the same order, same values), built from plain tuples and inserted with one executemany
     per table. ``DECKFORGE_FAST=0`` lets genanki insert them itself (a test compares the bytes).
+    ``rows_written`` is called once the rows are in: what is left (indexes, VACUUM INTO) runs in
+    SQLite without the GIL.
     """
     if os.environ.get("DECKFORGE_FAST", "1") in ("0", "", "false", "no"):
         path.write_bytes(_collection_genanki(deck))
@@ -197,6 +200,8 @@ def write_collection(deck: CompiledDeck, path: Path) -> None:
             cur.executemany(_NOTE_INSERT, note_rows)
             cur.executemany(_CARD_INSERT, card_rows)
             del placed
+            if rows_written is not None:
+                rows_written()
             cur.executescript(indexes)
             _seal(conn, layout, str(path))
         finally:
