@@ -9,6 +9,7 @@ in this process. Results come back in the order of the work, so output never dep
 
 from __future__ import annotations
 
+import gc
 import marshal
 import multiprocessing
 import os
@@ -62,13 +63,21 @@ def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
     """
     if jobs <= 1 or len(items) < 2:
         return [func(item) for item in items]
+    # Objects that exist before the fork are left out of garbage collection, in the workers as
+    # here: a collection writes to every object it scans, which would make each worker copy
+    # the memory pages it shares with this process.
+    gc.freeze()
     try:
-        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)))
-    except OSError:  # no /dev/shm for its locks, or no more processes: work here instead
-        return [func(item) for item in items]
-    with pool:
-        # imap: each result is unmarshalled as it arrives, so its bytes are not all held at once.
-        return [marshal.loads(r) for r in pool.imap(_Marshalled(func), items, chunksize=1)]
+        try:
+            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)))
+        except OSError:  # no /dev/shm for its locks, or no more processes: work here instead
+            return [func(item) for item in items]
+        with pool:
+            # imap: each result is unmarshalled as it arrives, so its bytes are not all held
+            # at once.
+            return [marshal.loads(r) for r in pool.imap(_Marshalled(func), items, chunksize=1)]
+    finally:
+        gc.unfreeze()
 
 
 class _Marshalled:
