@@ -262,3 +262,34 @@ def test_the_cache_keeps_a_few_versions_of_each_file_and_deck(bench: Rebuild) ->
     assert len(list((cache / "collections").iterdir())) == 1
     # What is kept still serves: a full build with the cache equals one without.
     assert run(bench.root, "build", "--check", env=EPOCH).exit_code == 0
+
+
+def test_an_edit_after_a_removal_keeps_the_removed_note(bench: Rebuild) -> None:
+    delta, _ = bench(lambda r: _cards(1)(r).write_text(
+        re.sub(r"  - id: card-000021\n(    .*\n)+", "", _cards(1)(r).read_text(encoding="utf-8")),
+        encoding="utf-8"))
+    assert not delta
+    delta, output = bench(lambda r: _edit(_cards(2)(r), "    back: ", "    back: Later "))
+    assert delta and ", 1 removed" in output
+
+
+def test_building_one_deck_of_several(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "shipped"
+    shutil.copytree(ROOT / "decks", root / "decks")
+    shutil.copytree(ROOT / "dist", root / "dist")
+    assert run(root, "build", "google-pmle", env=EPOCH).exit_code == 0
+    took: list[bool] = []
+    real = deckforge.delta.plan_delta
+
+    def watched(*args: Any) -> Any:
+        result = real(*args)
+        took.append(result is not None)
+        return result
+
+    monkeypatch.setattr(deckforge.delta, "plan_delta", watched)
+    path = root / "decks" / "google-pmle" / "focus.yaml"
+    _edit(path, "    back: ", "    back: (Edited.) ")
+    later = {"SOURCE_DATE_EPOCH": "1767225700"}
+    result = run(root, "build", "google-pmle", env=later)
+    assert result.exit_code == 0 and "1 change(s)" in result.output and took == [True]
+    assert run(root, "build", "--check", "google-pmle", env=later).exit_code == 0
