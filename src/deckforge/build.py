@@ -19,6 +19,7 @@ from .cache import (
     Packaging,
     Sources,
     Stamp,
+    dist_matches,
     file_digests,
     has_stamp,
     input_files,
@@ -224,8 +225,10 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
         try:
             with _lock(dist_abs):
                 _recover(dist_abs)
-                stamp = read_stamp(decks_dir, dist_abs, only)
-                if stamp is not None and stamp.inputs == inputs:
+                # (dist/ is compared with what the stamp says below: by the no-op check, or
+                # by the delta as it reads the files.)
+                stamp = read_stamp(decks_dir, dist_abs, only, check=False)
+                if stamp is not None and stamp.inputs == inputs and dist_matches(dist_abs, stamp):
                     # Nothing changed since the build that wrote what dist/ holds: done.
                     return BuildResult(decks=[], changes=[], counts=stamp.decks)
                 # Only card files edited in place: compile those alone (delta.py).

@@ -46,11 +46,12 @@ if TYPE_CHECKING:
     from .compiler import CompiledDeck, CompiledNote, NoteSource
     from .package import Packed
 
-__all__ = ["CACHE_DIR_NAME", "Packaging", "Previous", "Stamp", "apkg_bytes_reusing", "cache_dir", "cached_notes",
-           "code_salt", "collection_path", "deck_fingerprint", "Sources", "file_digests", "has_stamp", "input_files",
-           "inputs_digest", "keep_collection",
-           "load_checked", "note_line", "notes_cache_enabled", "package_key", "place_of",
-           "previous_package", "read_stamp", "remember_package", "store_notes", "write_stamp"]
+__all__ = ["CACHE_DIR_NAME", "Packaging", "Previous", "Sources", "Stamp", "apkg_bytes_reusing",
+           "cache_dir", "cached_notes", "code_salt", "collection_path", "deck_fingerprint",
+           "dist_matches", "file_digests", "has_stamp", "input_files", "inputs_digest",
+           "keep_collection", "load_checked", "note_line", "notes_cache_enabled", "package_key",
+           "place_of", "previous_package", "read_stamp", "remember_package", "store_notes",
+           "write_stamp"]
 
 CACHE_DIR_NAME = ".deckforge-cache"
 _FORMAT = b"deckforge-doc-1\n"
@@ -743,9 +744,18 @@ def read_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None,
         stamp.decks = [(str(d), int(live), int(removed)) for d, live, removed in stamp.decks]
     except (ValueError, EOFError, KeyError, TypeError):
         return None
-    if check and _digests(dist_dir, sorted(stamp.files)) != stamp.files:
+    if check and not dist_matches(dist_dir, stamp):
         return None
     return stamp
+
+
+def dist_matches(dist_dir: Path, stamp: Stamp, known: dict[str, str] | None = None) -> bool:
+    """Whether dist/ holds exactly the files ``stamp`` says its build wrote; ``known`` gives
+    the sha256 of files already read (the others are hashed here)."""
+    known = known or {}
+    rest = sorted(name for name in stamp.files if name not in known)
+    return all(stamp.files[n] == d for n, d in known.items() if n in stamp.files) \
+        and _digests(dist_dir, rest) == {n: stamp.files[n] for n in rest}
 
 
 def write_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None, stamp: Stamp) -> None:

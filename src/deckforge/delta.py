@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .cache import (
     Sources,
     Stamp,
     collection_path,
+    dist_matches,
     file_digests,
     keep_collection,
     note_line,
@@ -30,7 +32,7 @@ from .cache import (
     previous_package,
     remember_package,
 )
-from .compiler import Change, CompiledNote
+from .compiler import Change, CompiledNote, NoteSource
 from .manifest import MANIFEST_NAME, Manifest, NoteRecord, patch_live_notes
 from .notetypes import NOTE_TYPES
 from .package import Layout, packed_apkg, updated_collection
@@ -69,9 +71,10 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
     files: dict[str, bytes] = {}
     edits: list[_Edit] = []
     remember: list[Callable[[], None]] = []
+    read: dict[str, str] = {}  # sha256 of the files of dist/ read
     layouts = dict(stamp.layouts)
     for deck_id, rels in sorted(by_deck.items()):
-        found = _deck(decks_dir, dist_dir, now, deck_id, rels, stamp, sources, remember)
+        found = _deck(decks_dir, dist_dir, now, deck_id, rels, stamp, sources, remember, read)
         if found is None:
             return None
         apkg, deck_edits, layout = found
@@ -80,10 +83,14 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
             files[f"{deck_id}.apkg"] = apkg
             layouts[deck_id] = tuple(layout)
     if edits:
-        manifest = _manifest(dist_dir / MANIFEST_NAME, edits)
+        manifest = _manifest(dist_dir / MANIFEST_NAME, edits, read)
         if manifest is None:
             return None
         files[MANIFEST_NAME] = manifest
+    # dist/ must hold what the stamp says (a file changed by hand takes a full build, which
+    # writes it again): the files read above were hashed as they were read.
+    if not dist_matches(dist_dir, stamp, read):
+        return None
     changes = sorted(Change(deck_id, "edited", card_id) for deck_id, card_id, _, _ in edits)
     return Delta(files, changes, Stamp(inputs=inputs, decks=stamp.decks,
                                        files={**stamp.files, **file_digests(files)},
@@ -93,7 +100,7 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
 
 
 def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[str], stamp: Stamp,
-          sources: dict[str, str], remember: list[Callable[[], None]]
+          sources: dict[str, str], remember: list[Callable[[], None]], read: dict[str, str]
           ) -> tuple[bytes, list[_Edit], Layout] | None:
     """The .apkg of deck ``deck_id`` after the edits in its card files ``rels``, the notes edited
     and the deck's layout; None when that takes a full build. What the cache should learn of
@@ -101,9 +108,15 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     if deck_id not in stamp.layouts:
         return None
     layout = Layout(*stamp.layouts[deck_id])
-    old = previous_package(dist_dir, deck_id, decks_dir)
-    if old.rows is None or old.collection is None:
+    # The package in dist/ is read (mostly hashing and I/O, without the GIL) while the edited
+    # files compile.
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        reading = reader.submit(previous_package, dist_dir, deck_id, decks_dir)
+        compiled = [_compiled(decks_dir, deck_id, rel, sources[rel]) for rel in rels]
+        old = reading.result()
+    if old.rows is None or old.collection is None or None in compiled:
         return None
+    read[f"{deck_id}.apkg"] = old.digest.hex()
     try:
         meta, text = marshal.loads(old.rows)
         lines = text.split("\n")
@@ -116,15 +129,10 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     place = {name: i for i, (name, _) in enumerate(layout.anki_deck_ids)}
     changed: list[tuple[int, CompiledNote]] = []
     edits: list[_Edit] = []
-    for rel in rels:
+    for rel, notes in zip(rels, compiled, strict=True):
         _, start, count = stamp.cards[rel]
-        path = decks_dir / rel
-        raw = path.read_bytes()
-        if hashlib.sha256(raw).hexdigest() != sources[rel]:
-            return None  # changed again since it was hashed
-        notes = standalone_notes(decks_dir, deck_id, path, raw)
         if notes is None or len(notes) != count or start + count > len(lines):
-            return None  # invalid (the full build words the errors), or notes added or removed
+            return None  # notes added or removed
         for due, (card_id, card_type, fields, tags, subdeck, h, guid, _, ords) in \
                 enumerate(notes, start):
             parts = lines[due].split("\0")
@@ -164,12 +172,27 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     return packed.apkg, edits, layout
 
 
-def _manifest(path: Path, edits: list[_Edit]) -> bytes | None:
+def _compiled(decks_dir: Path, deck_id: str, rel: str, digest: str) -> list[NoteSource] | None:
+    """The notes of card file ``rel`` if it still hashes to ``digest``; None if it changed
+    again since it was hashed, or is invalid (the full build words the errors)."""
+    path = decks_dir / rel
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(raw).hexdigest() != digest:
+        return None
+    return standalone_notes(decks_dir, deck_id, path, raw)
+
+
+def _manifest(path: Path, edits: list[_Edit], read: dict[str, str]) -> bytes | None:
     """The manifest at ``path`` (as the last build wrote it) with the ``edits`` made."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    read[path.name] = hashlib.sha256(raw).hexdigest()
     patched = patch_live_notes(text, [(card_id, old, new) for _, card_id, old, new in edits])
     if patched is None:  # many records: read and write the whole manifest
         manifest = Manifest.load(path)
