@@ -248,7 +248,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
             raise _write_error(dist_dir, exc) from exc
     placed: dict[str, tuple[str, int, int]] = {}
     # Invalid input fails here, before dist/ is locked.
-    notes = load_notes(decks_dir, only, placed)
+    notes = load_notes(decks_dir, only, placed, sources)
     try:
         dist_abs.parent.mkdir(parents=True, exist_ok=True)
         # Plan under the lock too: a build reading the manifest and the decks while another
@@ -259,7 +259,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
             now_sources = input_files(decks_dir, sources)
             if now_sources != sources:
                 placed = {}
-                sources, notes = now_sources, load_notes(decks_dir, only, placed)
+                sources, notes = now_sources, load_notes(decks_dir, only, placed, now_sources)
                 inputs = inputs_digest(decks_dir, sources)
             result = plan_build(decks_dir, dist_abs, now, only, notes)
             del notes

@@ -576,19 +576,25 @@ def notes_cache_enabled() -> bool:
     return _enabled("DECKFORGE_CACHE") and _enabled("DECKFORGE_FAST")
 
 
-def _notes_key(deck_id: str, raw: bytes) -> str:
+def _notes_key(deck_id: str, digest: str) -> str:
+    """The key of the notes of a card file of deck ``deck_id`` whose bytes hash to ``digest``
+    (sha256, hex)."""
+    return hashlib.sha256(_notes_salt() + deck_id.encode() + b"\0" + digest.encode()).hexdigest()
+
+
+def _notes_salt() -> bytes:
     from .notetypes import NOTE_TYPES
 
-    # The note types as this process sees them: a note's fields follow its type's field list.
+    # The note types as this process sees them now (not cached: tests swap them): a note's
+    # fields follow its type's field list.
     types = repr(sorted((k, nt.id, nt.version, nt.fields) for k, nt in NOTE_TYPES.items()))
-    return hashlib.sha256(code_salt() + b"notes\0" + types.encode() + b"\0" + deck_id.encode()
-                          + b"\0" + raw).hexdigest()
+    return code_salt() + b"notes\0" + types.encode() + b"\0"
 
 
-def cached_notes(decks_dir: Path, deck_id: str, path: Path, raw: bytes) -> list[NoteSource] | None:
-    """The notes a valid card file ``path`` of bytes ``raw`` in deck ``deck_id`` compiled to,
-    if cached."""
-    payload = _read(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw),
+def cached_notes(decks_dir: Path, deck_id: str, path: Path, digest: str) -> list[NoteSource] | None:
+    """The notes a valid card file ``path`` in deck ``deck_id`` whose bytes hash to ``digest``
+    (sha256, hex) compiled to, if cached."""
+    payload = _read(cache_dir(decks_dir) / "notes", _notes_key(deck_id, digest),
                     _file_group(path, decks_dir))
     if payload is None:
         return None
@@ -603,12 +609,12 @@ def cached_notes(decks_dir: Path, deck_id: str, path: Path, raw: bytes) -> list[
     return rows
 
 
-def store_notes(decks_dir: Path, deck_id: str, path: Path, raw: bytes,
+def store_notes(decks_dir: Path, deck_id: str, path: Path, digest: str,
                 notes: list[NoteSource]) -> None:
     """Remember what a valid card file without images or includes compiled to."""
     if any(n[7] for n in notes):
         return  # images are other files: such notes are not cached
-    _write(cache_dir(decks_dir) / "notes", _notes_key(deck_id, raw), marshal.dumps(list(notes)),
+    _write(cache_dir(decks_dir) / "notes", _notes_key(deck_id, digest), marshal.dumps(list(notes)),
            _file_group(path, decks_dir), _KEEP_VERSIONS)
 
 

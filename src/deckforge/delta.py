@@ -182,7 +182,7 @@ def _compiled(decks_dir: Path, deck_id: str, rel: str, digest: str) -> list[Note
         return None
     if hashlib.sha256(raw).hexdigest() != digest:
         return None
-    return standalone_notes(decks_dir, deck_id, path, raw)
+    return standalone_notes(decks_dir, deck_id, path, digest)
 
 
 def _manifest(path: Path, edits: list[_Edit], read: dict[str, str]) -> bytes | None:

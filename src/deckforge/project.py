@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -325,7 +327,8 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
 
 
 def load_notes(decks_dir: Path, only: list[str] | None = None,
-               placed: dict[str, tuple[str, int, int]] | None = None) -> list[DeckNotes]:
+               placed: dict[str, tuple[str, int, int]] | None = None,
+               digests: Mapping[str, str] | None = None) -> list[DeckNotes]:
     """``[DeckNotes.of(deck) for deck in load_project(decks_dir, only).decks]``, file by file.
 
     A valid card file that neither includes other files nor shows images is cached by its bytes
@@ -335,7 +338,8 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
     which raises with every error, so messages and their order stay exactly the same.
 
     ``placed`` receives, for each card file of the decks returned (path under ``decks_dir``),
-    its deck id, the place of its first note in the deck and its number of notes.
+    its deck id, the place of its first note in the deck and its number of notes. ``digests``:
+    the sha256 of files already hashed, by path under ``decks_dir`` (see ``compile_files``).
     """
     if not decks_dir.is_dir():
         return _notes_of(load_project(decks_dir, only))
@@ -351,7 +355,7 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
             return _notes_of(load_project(decks_dir, only))
         work.extend((len(metas), p) for p in _yaml_files(folder) if p != meta_path)
         metas.append((meta.data["id"], meta.data["name"], meta.data.get("description", "")))
-    found = compile_files(decks_dir, [(metas[i][0], path) for i, path in work], use_cache)
+    found = compile_files(decks_dir, [(metas[i][0], path) for i, path in work], use_cache, digests)
     if found is None:
         return _notes_of(load_project(decks_dir, only))
     notes: list[list[NoteSource]] = [[] for _ in metas]
@@ -372,20 +376,25 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
     return [d for d in decks if not only or d.id in only]
 
 
-def compile_files(decks_dir: Path, files: list[tuple[str, Path]],
-                  use_cache: bool) -> list[list[NoteSource]] | None:
+def compile_files(decks_dir: Path, files: list[tuple[str, Path]], use_cache: bool,
+                  digests: Mapping[str, str] | None = None) -> list[list[NoteSource]] | None:
     """The notes of each (deck id, card file), in order; None when any file has a problem.
 
     Files found in the note cache are taken from it; the others are compiled, in worker
-    processes when there is enough of them (jobs.py), and cached.
+    processes when there is enough of them (jobs.py), and cached. ``digests`` gives the sha256
+    of files (by path under ``decks_dir``) already hashed (the others are hashed here).
     """
     found: list[list[NoteSource] | None] = [None] * len(files)
-    todo: list[tuple[int, str, Path, bytes]] = []
+    todo: list[tuple[int, str, Path, str]] = []
+    root = decks_dir.absolute()
     for i, (deck_id, path) in enumerate(files):
-        raw = path.read_bytes() if use_cache else b""
-        hit = cached_notes(decks_dir, deck_id, path, raw) if use_cache else None
+        digest = ""
+        if use_cache:
+            digest = (digests or {}).get(path.absolute().relative_to(root).as_posix(), "") \
+                or hashlib.sha256(path.read_bytes()).hexdigest()
+        hit = cached_notes(decks_dir, deck_id, path, digest) if use_cache else None
         if hit is None:
-            todo.append((i, deck_id, path, raw))
+            todo.append((i, deck_id, path, digest))
         found[i] = hit
     jobs = job_count(sum(p.stat().st_size for _, _, p, _ in todo)) if len(todo) > 1 else 1
     compile_one = partial(_compile_file, decks_dir, use_cache)
@@ -402,23 +411,31 @@ def compile_files(decks_dir: Path, files: list[tuple[str, Path]],
 
 
 def _compile_file(decks_dir: Path, use_cache: bool,
-                  work: tuple[str, Path, bytes]) -> list[NoteSource] | None:
-    """Type, render and hash the cards of one file (and cache its notes); None on any problem."""
-    found = _file_notes(decks_dir, use_cache, *work)
+                  work: tuple[str, Path, str]) -> list[NoteSource] | None:
+    """Type, render and hash the cards of one file (and cache its notes); None on any problem,
+    or when the file no longer hashes to the digest given (then the caller loads afresh)."""
+    deck_id, path, digest = work
+    if use_cache:
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                return None
+        except OSError:
+            return None
+    found = _file_notes(decks_dir, use_cache, deck_id, path, digest)
     return None if found is None else found[0]
 
 
-def standalone_notes(decks_dir: Path, deck_id: str, path: Path, raw: bytes) -> list[NoteSource] | None:
-    """The notes of a valid card file of deck ``deck_id`` (its bytes ``raw``) that includes no
-    other file and shows no image; None otherwise."""
-    found = _file_notes(decks_dir, True, deck_id, path, raw)
+def standalone_notes(decks_dir: Path, deck_id: str, path: Path, digest: str) -> list[NoteSource] | None:
+    """The notes of a valid card file of deck ``deck_id`` (its bytes hashing to ``digest``) that
+    includes no other file and shows no image; None otherwise."""
+    found = _file_notes(decks_dir, True, deck_id, path, digest)
     if found is None or found[1] or any(n[7] for n in found[0]):
         return None
     return found[0]
 
 
 def _file_notes(decks_dir: Path, use_cache: bool, deck_id: str, path: Path,
-                raw: bytes) -> tuple[list[NoteSource], bool] | None:
+                digest: str) -> tuple[list[NoteSource], bool] | None:
     """The notes of a card file and whether it includes others; None on any problem."""
     loader = _Loader(decks_dir)
     cards = loader.card_file(path)
@@ -428,7 +445,7 @@ def _file_notes(decks_dir: Path, use_cache: bool, deck_id: str, path: Path,
     doc = loader.docs.get(path)
     includes = doc is None or "include" in doc.data
     if use_cache and not includes:
-        store_notes(decks_dir, deck_id, path, raw, notes)
+        store_notes(decks_dir, deck_id, path, digest, notes)
     return notes, includes
 
 
