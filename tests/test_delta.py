@@ -39,6 +39,20 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def _watch_delta(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A list that records, for each build, whether it took the delta path."""
+    took: list[bool] = []
+    real = deckforge.delta.plan_delta
+
+    def watched(*args: Any) -> Any:
+        result = real(*args)
+        took.append(result is not None)
+        return result
+
+    monkeypatch.setattr(deckforge.delta, "plan_delta", watched)
+    return took
+
+
 class Rebuild:
     """A built project, and a cache-free twin that every change is also made to."""
 
@@ -54,15 +68,7 @@ class Rebuild:
         shutil.copytree(self.root / "dist", fresh / "dist")
         change(self.root)
         change(fresh)
-        took: list[bool] = []
-        real = deckforge.delta.plan_delta
-
-        def watched(*args: Any) -> Any:
-            result = real(*args)
-            took.append(result is not None)
-            return result
-
-        self.monkeypatch.setattr(deckforge.delta, "plan_delta", watched)
+        took = _watch_delta(self.monkeypatch)
         self.epoch += 100
         env = {"SOURCE_DATE_EPOCH": str(self.epoch)}
         result = run(self.root, "build", env=env)
@@ -278,15 +284,7 @@ def test_building_one_deck_of_several(tmp_path: Path, monkeypatch: pytest.Monkey
     shutil.copytree(ROOT / "decks", root / "decks")
     shutil.copytree(ROOT / "dist", root / "dist")
     assert run(root, "build", "google-pmle", env=EPOCH).exit_code == 0
-    took: list[bool] = []
-    real = deckforge.delta.plan_delta
-
-    def watched(*args: Any) -> Any:
-        result = real(*args)
-        took.append(result is not None)
-        return result
-
-    monkeypatch.setattr(deckforge.delta, "plan_delta", watched)
+    took = _watch_delta(monkeypatch)
     path = root / "decks" / "google-pmle" / "focus.yaml"
     _edit(path, "    back: ", "    back: (Edited.) ")
     later = {"SOURCE_DATE_EPOCH": "1767225700"}
