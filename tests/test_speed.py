@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import deckforge.cache
+import deckforge.fastpackage
 import deckforge.fastyaml as fastyaml
 import deckforge.package as package
 from deckforge.cache import CACHE_DIR_NAME
@@ -31,7 +32,7 @@ from deckforge.fastmd import fast_block, fast_inline
 from deckforge.fastschema import Unsupported, _Compiler, compile_schema, is_valid
 from deckforge.fastyaml import fast_parse
 from deckforge.loader import parse_yaml
-from deckforge.notetypes import NoteType
+from deckforge.notetypes import NOTE_TYPES, NoteType
 from deckforge.render import _md
 from deckforge.schema import schema
 from helpers import collection, import_apkg, make_deck, png_bytes, run, write
@@ -561,7 +562,7 @@ def test_bulk_inserted_notes_give_the_bytes_genanki_writes(tmp_path: Path,
     assert run(tmp_path, "build", env=EPOCH).exit_code == 0  # rows from tuples (package.py)
     fast = _dist(tmp_path)
     # The reference: genanki's own Note objects, each inserting its own rows.
-    monkeypatch.setattr(package, "BatchedNote", lambda rows, **kw: genanki.Note(**kw))
+    monkeypatch.setattr(deckforge.fastpackage, "BatchedNote", lambda rows, **kw: genanki.Note(**kw))
     shutil.rmtree(tmp_path / "dist")
     assert run(tmp_path, "build", env={**EPOCH, "DECKFORGE_FAST": "0"}).exit_code == 0
     assert _dist(tmp_path) == fast
@@ -782,20 +783,21 @@ def test_a_bad_job_count_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output and not (tmp_path / "dist").exists()
 
 
-def test_a_rebuild_after_an_edit_needs_no_jsonschema(tmp_path: Path) -> None:
+def test_a_rebuild_after_an_edit_needs_no_jsonschema_nor_genanki(tmp_path: Path) -> None:
     # deck.yaml and sources.yaml come from the parse cache too: an edit of a card file is
-    # read by yaml-rs and checked by the compiled schema check, with no jsonschema at all.
+    # read by yaml-rs and checked by the compiled schema check, with no jsonschema at all;
+    # its rows are rewritten in the collection of the last build, with no genanki.
     _bench_project(tmp_path)
     assert run(tmp_path, "build", env=EPOCH).exit_code == 0
     edit_one_card(tmp_path / "decks")
     code = ("import sys\nfrom deckforge.cli import main\n"
             f"main(['--decks', {str(tmp_path / 'decks')!r}, '--dist', {str(tmp_path / 'dist')!r}, "
             "'build'], standalone_mode=False)\n"
-            "print('jsonschema' in sys.modules)\n")
+            "print('jsonschema' in sys.modules, 'genanki' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, **EPOCH, "SOURCE_DATE_EPOCH": "1767225700"})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "False"
+    assert done.stdout.splitlines()[-1] == "False False"
     assert "1 change(s)" in done.stdout
 
 
@@ -870,3 +872,12 @@ def test_a_machine_that_cannot_start_workers_builds_in_one_process(
     _bench_project(tmp_path)
     result = run(tmp_path, "build", env={**EPOCH, "DECKFORGE_JOBS": "2"})
     assert result.exit_code == 0 and "120 notes" in result.output
+
+
+def test_notes_sort_and_have_cards_as_genanki_works_it_out() -> None:
+    for nt in NOTE_TYPES.values():
+        model = package._model(nt)
+        assert model.sort_field_index == package.SORT_FIELD
+        if not nt.is_cloze:
+            assert model._req == [[o, t.requires[0], list(t.requires[1])]
+                                  for o, t in enumerate(nt.templates)]

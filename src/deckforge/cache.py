@@ -224,13 +224,11 @@ def _package_salt() -> bytes:
     import sqlite3
     import zlib
 
-    import genanki
-
     from .notetypes import NOTE_TYPES
 
     here = Path(__file__).parent
     h = hashlib.sha256(b"deckforge-apkg-1\n" + __version__.encode())
-    for part in (genanki.__version__, sqlite3.sqlite_version, zlib.ZLIB_RUNTIME_VERSION):
+    for part in (_version("genanki", "genanki"), sqlite3.sqlite_version, zlib.ZLIB_RUNTIME_VERSION):
         h.update(str(part).encode() + b"\0")
     for module in ("package.py", "fastpackage.py", "preview.py", "notetypes.py", "cache.py"):
         h.update((here / module).read_bytes())

@@ -157,8 +157,9 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     if len(changed) > len(lines) // 4:
         return None  # many edits: packaging afresh is as fast
     layout = layout._replace(timestamp=max(layout.timestamp, *(n.mod for _, n in changed)))
+    # Same deck.yaml, note types and code as the last build: only the collection's time moves.
     collection = updated_collection(layout, old.collection, changed,
-                                    collection_path(decks_dir, deck_id, None))
+                                    collection_path(decks_dir, deck_id, None), only_times=True)
     if collection is None:
         return None
     packed = packed_apkg({}, collection, old.packed(), old.collection)

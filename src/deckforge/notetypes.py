@@ -27,6 +27,9 @@ class Template:
     name: str
     front: str
     back: str
+    requires: tuple[str, tuple[int, ...]] = ("all", (0,))
+    """When a note has this card: when "all" or "any" of these fields (by index) are not empty,
+    as genanki works it out from the front template (a test compares the two)."""
 
     @property
     def qfmt(self) -> str:
@@ -84,12 +87,12 @@ NOTE_TYPES: dict[str, NoteType] = {
                  (Template("Card 1", "basic_front.html", "basic_back.html"),)),
         NoteType("reversible", 1, "deckforge Basic (and reversed)", ("Front", "Back", "Source"),
                  (Template("Card 1", "basic_front.html", "basic_back.html"),
-                  Template("Card 2", "reverse_front.html", "reverse_back.html"))),
+                  Template("Card 2", "reverse_front.html", "reverse_back.html", ("all", (1,))))),
         NoteType("cloze", 1, "deckforge Cloze", ("Text", "Extra", "Source"),
                  (Template("Cloze", "cloze_front.html", "cloze_back.html"),), is_cloze=True),
         NoteType("choice", 1, "deckforge Multiple choice",
                  ("Question", "Choices", "Answer", "ChoicesMarked", "Explanation", "Source"),
-                 (Template("Card 1", "choice_front.html", "choice_back.html"),)),
+                 (Template("Card 1", "choice_front.html", "choice_back.html", ("any", (0, 1))),)),
     )
 }
 

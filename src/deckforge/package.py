@@ -18,16 +18,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .compiler import CompiledDeck, CompiledNote
-from .fastpackage import BatchedNote, NoteRows
 from .notetypes import NOTE_TYPES, NoteType
 from .preview import cloze_ordinals
+
+if TYPE_CHECKING:
+    import genanki
+
+# genanki is imported where it is used: a rebuild after an edit does without it (importing it
+# imports asyncio, a fifth of such a rebuild's start-up).
 
 __all__ = ["Layout", "Packed", "apkg_bytes", "card_ordinals", "collection_of", "holds_collection",
            "layout_of",
@@ -39,6 +40,8 @@ _ZLIB_LEVEL = 1
 
 
 def _model(nt: NoteType) -> genanki.Model:
+    import genanki
+
     # Explicit field and template ids keep Anki's matching stable across releases.
     return genanki.Model(
         model_id=nt.id,
@@ -74,6 +77,8 @@ def layout_of(deck: CompiledDeck) -> Layout:
 
 def _layout(layout: Layout) -> tuple[dict[str, genanki.Model], dict[str, genanki.Deck]]:
     """genanki's note types and decks of a deck laid out as ``layout`` (holding no notes)."""
+    import genanki
+
     models = {nt.key: _model(nt) for nt in NOTE_TYPES.values()}
     gdecks = {name: genanki.Deck(deck_id, name) for name, deck_id in layout.anki_deck_ids}
     gdecks[layout.name].description = layout.description_html
@@ -97,21 +102,19 @@ def _note_values(note: CompiledNote, note_id: int, sort_field: int) -> tuple[Any
             "\x1f".join(fields), fields[sort_field])
 
 
-def _note_row(note: CompiledNote, note_id: int, model: genanki.Model) -> tuple[Any, ...]:
+def _note_row(note: CompiledNote, note_id: int) -> tuple[Any, ...]:
     """The whole row ``_NOTE_INSERT`` writes."""
-    v = _note_values(note, note_id, model.sort_field_index)
+    v = _note_values(note, note_id, SORT_FIELD)
     return (*v[:4], -1, *v[4:], 0, 0, "")
 
 
-def _card_ords(note: CompiledNote, model: genanki.Model) -> tuple[int, ...]:
+SORT_FIELD = 0
+"""The field notes sort by: the first (genanki.Model's default, which ``_model`` keeps; a test
+checks it)."""
+
+
+def _card_ords(note: CompiledNote) -> tuple[int, ...]:
     return note.ords if note.ords is not None else card_ordinals(note.note_type, note.fields)
-
-
-@cache
-def _requirements(key: str) -> list[tuple[int, str, list[int]]]:
-    """genanki's card requirements of a note type: (template, "any"/"all", field indexes)."""
-    req: list[tuple[int, str, list[int]]] = _model(NOTE_TYPES[key])._req
-    return req
 
 
 def card_ordinals(nt: NoteType, fields: Sequence[str]) -> tuple[int, ...]:
@@ -120,8 +123,8 @@ def card_ordinals(nt: NoteType, fields: Sequence[str]) -> tuple[int, ...]:
     if nt.is_cloze:
         # genanki finds clozes with a regex that misses nested ones; use Anki's parsing.
         return tuple(n - 1 for n in cloze_ordinals(fields[nt.fields.index("Text")]))
-    return tuple(o for o, any_or_all, required in _requirements(nt.key)
-                 if (any if any_or_all == "any" else all)(fields[i] for i in required))
+    return tuple(o for o, t in enumerate(nt.templates)
+                 if (any if t.requires[0] == "any" else all)(fields[i] for i in t.requires[1]))
 
 
 def _card_row(card_id: int, note_id: int, anki_id: int, card_ord: int, mod: int,
@@ -172,13 +175,11 @@ def write_collection(deck: CompiledDeck, path: Path,
     for name, anki_id in deck.anki_deck_ids:
         for due in by_deck[name]:
             note = notes[due]
-            ords = note.ords if note.ords is not None else _card_ords(note, models[note.note_type.key])
+            ords = _card_ords(note)
             placed.append((next_id, anki_id, due, ords))
             next_id += 1 + len(ords)
     del by_deck
-    sort_field = {key: model.sort_field_index for key, model in models.items()}
-    note_rows = (_note_values(notes[due], note_id, sort_field[notes[due].note_type.key])
-                 for note_id, _, due, _ in placed)
+    note_rows = (_note_values(notes[due], note_id, SORT_FIELD) for note_id, _, due, _ in placed)
     card_rows = ((note_id + k, note_id, anki_id, card_ord, notes[due].mod, due)
                  for note_id, anki_id, due, ords in placed for k, card_ord in enumerate(ords, 1))
     # The scratch database is a file (next to ``path``) rather than memory: its pages wait in
@@ -193,7 +194,7 @@ def write_collection(deck: CompiledDeck, path: Path,
             # statement is its own transaction either way, so the file comes out the same.
             tables, indexes = _schema_parts()
             cur.executescript(tables)
-            cur.executescript(APKG_COL)
+            cur.executescript(_apkg_col())
             ids = itertools.count(deck.id_base)
             for name, _ in deck.anki_deck_ids:
                 gdecks[name].write_to_db(cur, timestamp, ids)
@@ -208,9 +209,19 @@ def write_collection(deck: CompiledDeck, path: Path,
             conn.close()
 
 
+def _apkg_col() -> str:
+    """genanki's statement that writes the collection row."""
+    from genanki.apkg_col import APKG_COL
+
+    col: str = APKG_COL
+    return col
+
+
 @cache
 def _schema_parts() -> tuple[str, str]:
     """genanki's collection schema, split into its tables and its indexes."""
+    from genanki.apkg_schema import APKG_SCHEMA
+
     statements = [s.strip() for s in APKG_SCHEMA.split(";") if s.strip()]
     tables = [s for s in statements if not s.upper().startswith("CREATE INDEX")]
     indexes = [s for s in statements if s.upper().startswith("CREATE INDEX")]
@@ -225,7 +236,7 @@ the count of transactions and schema changes that made it, not its content."""
 
 
 def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int, CompiledNote]],
-                       keep: Path | None = None) -> bytes | None:
+                       keep: Path | None = None, only_times: bool = False) -> bytes | None:
     """``_collection(deck)`` made from ``base``, the collection of a deck with the same notes in
     the same order (card ids, GUIDs, note types, sub-decks, removed or not), the same Anki deck
     ids and the same id base, which differs from ``deck`` (laid out as ``layout``) at most in
@@ -236,9 +247,10 @@ def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int,
     same rows give the same pages. Only the header's transaction counters tell how the file was
     made; they are taken from ``base`` (a fresh build with the same deck layout runs the same
     statements). None when ``base`` does not hold what the positions say (then build afresh).
-    With ``keep`` (a new file's name), the database file is also left there.
+    With ``keep`` (a new file's name), the database file is also left there. ``only_times``:
+    ``base`` was built with this very layout (deck description, note types and their times
+    included), so of the collection row only its time can differ.
     """
-    models, gdecks = _layout(layout)
     with tempfile.TemporaryDirectory(prefix="deckforge-", dir=keep and keep.parent) as tmp:
         deserialize = getattr(sqlite3.Connection, "deserialize", None)  # Python 3.11+
         if deserialize is None:  # pragma: no cover - Python 3.10: a copy on disk
@@ -248,7 +260,7 @@ def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int,
             if deserialize is not None:
                 deserialize(conn, base)
             _scratch(conn.cursor())
-            if not _rewrite(conn.cursor(), layout, models, gdecks, changed):
+            if not _rewrite(conn.cursor(), layout, changed, only_times):
                 return None
             conn.commit()
             db_path = os.path.join(tmp, "collection.anki2")
@@ -270,8 +282,8 @@ def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int,
         return data
 
 
-def _rewrite(cur: sqlite3.Cursor, layout: Layout, models: dict[str, genanki.Model],
-             gdecks: dict[str, genanki.Deck], changed: Sequence[tuple[int, CompiledNote]]) -> bool:
+def _rewrite(cur: sqlite3.Cursor, layout: Layout, changed: Sequence[tuple[int, CompiledNote]],
+             only_times: bool) -> bool:
     """Rewrite, in the collection of ``cur``, the rows of the ``changed`` notes and the col row
     (see ``updated_collection``); False when the rows there are not what they should be."""
     anki_ids = dict(layout.anki_deck_ids)
@@ -284,10 +296,9 @@ def _rewrite(cur: sqlite3.Cursor, layout: Layout, models: dict[str, genanki.Mode
     if len(note_ids) != len(changed):
         return False
     for due, note in changed:
-        model = models[note.note_type.key]
         note_id, anki_id = note_ids[note.guid], anki_ids[note.deck_name]
         old = cur.execute("SELECT * FROM cards WHERE nid = ? ORDER BY id", (note_id,)).fetchall()
-        ords = _card_ords(note, model)
+        ords = _card_ords(note)
         rows = [_card_row(row[0], note_id, anki_id, card_ord, note.mod, due)
                 for row, card_ord in zip(old, ords, strict=False)]
         # The same cards, with only their time to change: else the layout differs.
@@ -295,13 +306,22 @@ def _rewrite(cur: sqlite3.Cursor, layout: Layout, models: dict[str, genanki.Mode
                                          for o, r in zip(old, rows, strict=True)):
             return False
         (mid,) = cur.execute("SELECT mid FROM notes WHERE id = ?", (note_id,)).fetchone()
-        if mid != model.model_id:
+        if mid != note.note_type.id:
             return False
-        row = _note_row(note, note_id, model)
+        row = _note_row(note, note_id)
         cur.execute("UPDATE notes SET guid=?, mid=?, mod=?, usn=?, tags=?, flds=?, sfld=?, "
                     "csum=?, flags=?, data=? WHERE id=?", (*row[1:], note_id))
         cur.execute("UPDATE cards SET mod = ? WHERE nid = ?", (note.mod, note_id))
+    if cur.execute("SELECT count(*) FROM col").fetchone() != (1,):
+        return False
+    if only_times:
+        # What ``_finish`` sets that depends on the notes (the note types keep their times).
+        cur.execute("UPDATE col SET mod = ?", (layout.timestamp * 1000,))
+        return True
     # The collection row as a fresh build writes it (note types, decks, times).
+    import genanki
+
+    _, gdecks = _layout(layout)
     fresh = sqlite3.connect(":memory:")
     try:
         fcur = fresh.cursor()
@@ -312,7 +332,7 @@ def _rewrite(cur: sqlite3.Cursor, layout: Layout, models: dict[str, genanki.Mode
         columns = [d[0] for d in fcur.description]
     finally:
         fresh.close()
-    if len(col) != 1 or cur.execute("SELECT count(*) FROM col").fetchone() != (1,):
+    if len(col) != 1:
         return False
     cur.execute(f"UPDATE col SET {', '.join(f'{c} = ?' for c in columns)}", col[0])
     return True
@@ -340,6 +360,10 @@ def _finish(cur: sqlite3.Cursor, layout: Layout) -> None:
 
 def _collection_genanki(deck: CompiledDeck) -> bytes:
     """The reference: genanki's own Note objects write the rows (bulk-inserted, fastpackage.py)."""
+    import genanki
+
+    from .fastpackage import BatchedNote, NoteRows
+
     models = {nt.key: _model(nt) for nt in NOTE_TYPES.values()}
     gdecks = {name: genanki.Deck(deck_id, name) for name, deck_id in deck.anki_deck_ids}
     gdecks[deck.name].description = deck.description_html
