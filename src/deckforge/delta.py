@@ -35,7 +35,7 @@ from .cache import (
 from .compiler import Change, CompiledNote, NoteSource
 from .manifest import MANIFEST_NAME, Manifest, NoteRecord, patch_live_notes
 from .notetypes import NOTE_TYPES
-from .package import Layout, packed_apkg, updated_collection
+from .package import Layout, packed_apkg, updated_collection_at
 from .project import standalone_notes
 
 __all__ = ["Delta", "plan_delta"]
@@ -158,14 +158,19 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
         return None  # many edits: packaging afresh is as fast
     layout = layout._replace(timestamp=max(layout.timestamp, *(n.mod for _, n in changed)))
     # Same deck.yaml, note types and code as the last build: only the collection's time moves.
-    collection = updated_collection(layout, old.collection, changed,
-                                    collection_path(decks_dir, deck_id, None), only_times=True)
-    if collection is None:
+    # The new collection is written where the cache keeps it, and read from there in pieces.
+    path = collection_path(decks_dir, deck_id, None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        if not updated_collection_at(path, layout, old.collection, changed, only_times=True):
+            return None
+    except OSError:
         return None
-    packed = packed_apkg({}, collection, old.packed(), old.collection)
-    blob = marshal.dumps((meta, "\n".join(lines)))
+    packed = packed_apkg({}, path, old.packed(), old.collection)
 
     def learn() -> None:
+        blob = marshal.dumps((meta, "\n".join(lines)))
         remember_package(decks_dir, deck_id, package_key(blob), packed, blob)
         keep_collection(decks_dir, deck_id, packed.apkg)
 

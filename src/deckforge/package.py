@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Layout", "Packed", "apkg_bytes", "card_ordinals", "collection_of", "holds_collection",
            "layout_of",
-           "open_collection", "packed_apkg", "read_notes", "updated_collection", "write_collection"]
+           "open_collection", "packed_apkg", "read_notes", "updated_collection", "updated_collection_at",
+           "write_collection"]
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Level 1 compresses 4-5x faster than the default 6 for about 13% larger decks.
@@ -237,6 +238,17 @@ the count of transactions and schema changes that made it, not its content."""
 
 def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int, CompiledNote]],
                        keep: Path | None = None, only_times: bool = False) -> bytes | None:
+    """``updated_collection_at`` as bytes (the file is left at ``keep`` when given)."""
+    with tempfile.TemporaryDirectory(prefix="deckforge-", dir=keep and keep.parent) as tmp:
+        path = keep or Path(tmp, "collection.anki2")
+        if not updated_collection_at(path, layout, base, changed, only_times):
+            return None
+        return path.read_bytes()
+
+
+def updated_collection_at(path: Path, layout: Layout, base: bytes,
+                          changed: Sequence[tuple[int, CompiledNote]],
+                          only_times: bool = False) -> bool:
     """``_collection(deck)`` made from ``base``, the collection of a deck with the same notes in
     the same order (card ids, GUIDs, note types, sub-decks, removed or not), the same Anki deck
     ids and the same id base, which differs from ``deck`` (laid out as ``layout``) at most in
@@ -247,11 +259,12 @@ def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int,
     same rows give the same pages. Only the header's transaction counters tell how the file was
     made; they are taken from ``base`` (a fresh build with the same deck layout runs the same
     statements). None when ``base`` does not hold what the positions say (then build afresh).
-    With ``keep`` (a new file's name), the database file is also left there. ``only_times``:
+    Written to ``path`` (a new file); False, and nothing written, when it cannot be made so.
+    ``only_times``:
     ``base`` was built with this very layout (deck description, note types and their times
     included), so of the collection row only its time can differ.
     """
-    with tempfile.TemporaryDirectory(prefix="deckforge-", dir=keep and keep.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="deckforge-", dir=path.parent) as tmp:
         deserialize = getattr(sqlite3.Connection, "deserialize", None)  # Python 3.11+
         if deserialize is None:  # pragma: no cover - Python 3.10: a copy on disk
             Path(tmp, "base.anki2").write_bytes(base)
@@ -261,25 +274,22 @@ def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int,
                 deserialize(conn, base)
             _scratch(conn.cursor())
             if not _rewrite(conn.cursor(), layout, changed, only_times):
-                return None
+                return False
             conn.commit()
             db_path = os.path.join(tmp, "collection.anki2")
             conn.execute("VACUUM INTO ?", (db_path,))
         except (sqlite3.Error, ValueError, TypeError, KeyError):
-            return None  # not a collection this code wrote: build afresh
+            return False  # not a collection this code wrote: build afresh
         finally:
-            conn.close()  # frees the database in memory before its file is read
+            conn.close()  # frees the database in memory
         with open(db_path, "r+b") as f:
             if f.read(16) != base[:16] or len(base) < 100:
-                return None
+                return False
             for start, end in _HEADER_COUNTERS:
                 f.seek(start)
                 f.write(base[start:end])
-        data = Path(db_path).read_bytes()
-        if keep is not None:
-            with contextlib.suppress(OSError):
-                os.replace(db_path, keep)
-        return data
+        os.replace(db_path, path)
+        return True
 
 
 def _rewrite(cur: sqlite3.Cursor, layout: Layout, changed: Sequence[tuple[int, CompiledNote]],
