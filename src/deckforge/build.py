@@ -73,10 +73,10 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
                                                          now, previous)
     # An unchanged deck whose .apkg is in dist/ is not packaged again, and one whose notes only
     # changed in place is packaged by updating the one in dist/ (cache.py).
-    # Packaging runs in a thread: SQLite and zlib release the GIL, so the manifest is written
-    # meanwhile (a big deck's manifest takes a tenth of a second).
-    # Python work waits until only SQLite's and zlib's is left (``Packaging.busy``), as the two
-    # would otherwise take turns: the manifest and each deck's record are written meanwhile.
+    # Packaging runs in a thread; this one waits until only SQLite's and zlib's work is left
+    # (``Packaging.busy``: they release the GIL, the Python parts would only take turns), then
+    # writes the manifest and each deck's record meanwhile (a tenth of a second each for a big
+    # deck).
     jobs = [Packaging(d, dist_dir, decks_dir) for d in decks] if reuse else []
     with ThreadPoolExecutor(max_workers=1) as packer:
         pending = {f"{job.deck.id}.apkg": packer.submit(job.run) for job in jobs} if reuse else \

@@ -343,8 +343,9 @@ def keep_collection(decks_dir: Path, deck_id: str, apkg: bytes) -> None:
     try:
         if new.exists():
             os.replace(new, target)
+        # (Not the ``new-`` files another build may be writing right now.)
         for other in target.parent.glob(prefix + "*.anki2"):
-            if other != target:
+            if other != target and len(other.stem) == len(target.stem):
                 other.unlink()
     except OSError:
         pass
