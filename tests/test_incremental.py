@@ -1,5 +1,5 @@
 """A deck whose notes only changed in place is packaged by updating the .apkg in dist/ (cache.py,
-package.updated_collection): the bytes are always those of a fresh, cache-free build."""
+package.updated_collection_at): the bytes are always those of a fresh, cache-free build."""
 
 from __future__ import annotations
 
@@ -174,10 +174,12 @@ def test_a_collection_that_disagrees_with_its_index_is_not_updated(tmp_path: Pat
     assert db is not None
     compiled = _compiled(root)
     layout, first = package.layout_of(compiled), [(0, compiled.notes[0])]
-    assert package.updated_collection(layout, db, first) is not None
-    assert package.updated_collection(layout, _shift_card_ords(db, tmp_path / "work.anki2"),
-                                      first) is None
-    assert package.updated_collection(layout, b"not a database" * 10, first) is None
+    assert package.updated_collection_at(tmp_path / "a.anki2", layout, db, first)
+    assert not package.updated_collection_at(
+        tmp_path / "b.anki2", layout, _shift_card_ords(db, tmp_path / "work.anki2"), first)
+    assert not package.updated_collection_at(tmp_path / "c.anki2", layout,
+                                             b"not a database" * 10, first)
+    assert not (tmp_path / "b.anki2").exists() and not (tmp_path / "c.anki2").exists()
 
 
 def _shift_card_ords(db: bytes, work: Path) -> bytes:

@@ -90,7 +90,7 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
                     manifest_text = new_manifest.to_text().encode("utf-8")
         finally:
             for job in jobs:
-                job.abandon()
+                job.share()  # (done already unless stopped early: ``run`` waits for it)
         if manifest_text is None:
             manifest_text = new_manifest.to_text().encode("utf-8")
         files = {name: future.result() for name, future in pending.items()}

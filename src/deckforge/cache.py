@@ -12,7 +12,7 @@ word for word. Other entries:
   again), and per .apkg written, what its deck held (one line per note: place, time, content
   hash), how its collection was cut into compressed pieces, and the collection itself (one per
   deck): a deck whose notes only changed in place is packaged by updating that collection
-  (package.updated_collection), reusing the pieces that come out the same;
+  (package.updated_collection_at), reusing the pieces that come out the same;
 - the stamp of the last build into a dist/: the hash of every file under decks/ (with its size,
   times and inode, so unchanged files are not read again), the code and note types, the hash
   of every file it wrote, and where each card file's notes sit in its deck. While everything
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["CACHE_DIR_NAME", "Packaging", "Previous", "Sources", "Stamp", "apkg_bytes_reusing",
            "cache_dir", "cached_notes", "code_salt", "collection_path", "deck_fingerprint",
            "dist_matches", "file_digests", "has_stamp", "input_files", "inputs_digest",
-           "keep_collection", "load_checked", "note_line", "notes_cache_enabled", "package_key",
+           "keep_collection", "load_checked", "new_collection_path", "note_line", "notes_cache_enabled", "package_key",
            "place_of", "previous_package", "read_stamp", "remember_package", "store_notes",
            "write_stamp"]
 
@@ -334,6 +334,18 @@ def collection_path(decks_dir: Path, deck_id: str, digest: bytes | None) -> Path
     return cache_dir(decks_dir) / "collections" / f"{deck}-{name}.anki2"
 
 
+def new_collection_path(decks_dir: Path, deck_id: str) -> Path | None:
+    """``collection_path(…, None)``, ready for a new file (its folder made, a leftover of an
+    interrupted build removed); None when the cache cannot be written."""
+    path = collection_path(decks_dir, deck_id, None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return path
+
+
 def keep_collection(decks_dir: Path, deck_id: str, apkg: bytes) -> None:
     """File the collection a build just left at ``collection_path(…, None)`` as the one inside
     ``apkg``; the deck's earlier one is deleted."""
@@ -352,12 +364,13 @@ def keep_collection(decks_dir: Path, deck_id: str, apkg: bytes) -> None:
 
 
 def _updated(deck: CompiledDeck, old: Previous, record: tuple[tuple[Any, ...], str],
-             keep: Path | None = None) -> Packed | None:
+             keep: Path | None) -> Packed | None:
     """``apkg_bytes(deck)`` made by updating the collection inside ``old`` (package.py), when the
-    cache says what deck ``old`` was built from and that deck has the same layout; else None."""
-    from .package import layout_of, packed_apkg, updated_collection
+    cache says what deck ``old`` was built from and that deck has the same layout; else None.
+    The new collection is written to ``keep`` (``new_collection_path``) and read from there."""
+    from .package import layout_of, packed_apkg, updated_collection_at
 
-    if old.rows is None or old.collection is None:
+    if old.rows is None or old.collection is None or keep is None:
         return None
     try:
         old_meta, old_text = marshal.loads(old.rows)
@@ -375,11 +388,10 @@ def _updated(deck: CompiledDeck, old: Previous, record: tuple[tuple[Any, ...], s
             return None  # moved, added or removed notes (or many edits): build afresh
     except (ValueError, EOFError, TypeError, IndexError):
         return None
-    collection = updated_collection(layout_of(deck), old.collection,
-                                    [(i, deck.notes[i]) for i in changed], keep)
-    if collection is None:
+    if not updated_collection_at(keep, layout_of(deck), old.collection,
+                                 [(i, deck.notes[i]) for i in changed]):
         return None
-    return packed_apkg(dict(deck.media), collection, old.packed(), old.collection)
+    return packed_apkg(dict(deck.media), keep, old.packed(), old.collection)
 
 
 def apkg_bytes_reusing(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> bytes:
@@ -400,7 +412,8 @@ class Packaging:
     and zlib work (which release the GIL): ``run`` packages, in a thread; meanwhile the caller
     waits for ``busy`` (set when only such work is left, or when ``run`` needs the record), then
     calls ``share``, which computes the deck's record (``_deck_record``: a tenth of a second
-    for 50,000 notes) in the calling thread."""
+    for 50,000 notes) in the calling thread. ``run`` waits for that record: the caller must
+    call ``share`` (again, harmlessly) even when it stops early."""
 
     def __init__(self, deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> None:
         from concurrent.futures import Future
@@ -424,11 +437,6 @@ class Packaging:
         except BaseException as exc:  # pragma: no cover - handed to ``run``, which raises it
             self._record.set_exception(exc)
 
-    def abandon(self) -> None:
-        """The caller will not ``share``: ``run`` computes the record itself."""
-        if not self._record.done():
-            self.share()
-
     def _shared(self) -> tuple[tuple[tuple[Any, ...], str], bytes, str]:
         shared = self._record.result()
         assert shared is not None  # the cache is on
@@ -448,46 +456,44 @@ class Packaging:
             self.busy.set()
             return apkg_bytes(deck)
         old = previous_package(dist_dir, deck.id, decks_dir)
-        keep = collection_path(decks_dir, deck.id, None)
+        keep = new_collection_path(decks_dir, deck.id)
         if not old.apkg:
             # Nothing in dist/ to reuse or update: package at once, the record meanwhile.
             packed = _fresh(deck, keep, self.busy.set)
             self.busy.set()
-            record, blob, key = self._shared()
-            _write(cache_dir(decks_dir) / "rows", key, blob, _group("deck", deck.id), _KEEP_VERSIONS)
+            _, blob, key = self._shared()
         else:
             self.busy.set()
             record, blob, key = self._shared()
             recorded = _read(cache_dir(decks_dir) / "apkg", key)
             if recorded is not None and old.digest == recorded:
                 return old.apkg
-            # What this deck holds, by fingerprint; which .apkg it gave, once packaged ("made").
-            _write(cache_dir(decks_dir) / "rows", key, blob, _group("deck", deck.id), _KEEP_VERSIONS)
-            del blob
             updated = _updated(deck, old, record, keep)
             del old, record  # before packaging afresh: peak memory
             packed = updated if updated is not None else _fresh(deck, keep)
-        remember_package(decks_dir, deck.id, key, packed)
+        # What this deck holds, by fingerprint; which .apkg it gave ("made").
+        remember_package(decks_dir, deck.id, key, packed, blob)
         keep_collection(decks_dir, deck.id, packed.apkg)
         return packed.apkg
 
 
-def _fresh(deck: CompiledDeck, keep: Path, rows_written: Callable[[], None] | None = None) -> Packed:
-    """The .apkg of ``deck`` packaged afresh, its collection written to ``keep`` and read from
-    there in pieces (a 50,000-card deck's is 50 MB: never held in memory whole); in memory when
-    the cache cannot be written. ``rows_written`` is called once the rows are in (see
-    ``package.write_collection``)."""
+def _fresh(deck: CompiledDeck, keep: Path | None,
+           rows_written: Callable[[], None] | None = None) -> Packed:
+    """The .apkg of ``deck`` packaged afresh, its collection written to ``keep``
+    (``new_collection_path``) and read from there in pieces (a 50,000-card deck's is 50 MB:
+    never held in memory whole); in memory when the cache cannot be written. ``rows_written``
+    is called once the rows are in (see ``package.write_collection``)."""
     import sqlite3
 
     from .package import _collection, packed_apkg, write_collection
 
-    try:
-        keep.parent.mkdir(parents=True, exist_ok=True)
-        keep.unlink(missing_ok=True)
-        write_collection(deck, keep, rows_written)
-    except (OSError, sqlite3.OperationalError):
-        return packed_apkg(dict(deck.media), _collection(deck))
-    return packed_apkg(dict(deck.media), keep)
+    if keep is not None:
+        try:
+            write_collection(deck, keep, rows_written)
+            return packed_apkg(dict(deck.media), keep)
+        except (OSError, sqlite3.OperationalError):
+            pass
+    return packed_apkg(dict(deck.media), _collection(deck))
 
 
 def package_key(blob: bytes) -> str:

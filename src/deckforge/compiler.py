@@ -16,7 +16,7 @@ from .notetypes import NOTE_TYPES, NoteType, stable_id
 from .render import render_fields, render_markdown
 
 __all__ = ["REMOVED_TAG", "Change", "CompiledDeck", "CompiledNote", "DeckNotes", "NoteSource",
-           "compile_notes", "compile_project", "note_guid", "note_source"]
+           "compile_notes", "compile_project", "dated", "note_guid", "note_source", "subdeck_name"]
 
 REMOVED_TAG = "deckforge::removed"
 _BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -128,6 +128,17 @@ def note_source(deck_id: str, card: Card) -> NoteSource:
             note_guid(deck_id, card.id), media, card_ordinals(nt, fields))
 
 
+def dated(previous: int, unchanged: bool, now: int) -> int:
+    """A note's modification time: the one it shipped with while its content is unchanged,
+    else ``now`` (never earlier than that shipped time + 1, so Anki sees it as newer)."""
+    return previous if unchanged else max(now, previous + 1)
+
+
+def subdeck_name(deck_name: str, subdeck: str) -> str:
+    """The Anki deck a note of ``subdeck`` (empty: none) of deck ``deck_name`` goes to."""
+    return f"{deck_name}::{subdeck}" if subdeck else deck_name
+
+
 @dataclass(frozen=True)
 class DeckNotes:
     """A deck as a build sees it: metadata and the notes of its cards, in file then card order."""
@@ -187,13 +198,13 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
         if prev is not None and prev.hash == h and not prev.removed:
             mod = prev.mod
         else:
-            mod = max(now, prev.mod + 1) if prev is not None else now
+            mod = dated(prev.mod, False, now) if prev is not None else now
             kind = "added" if prev is None else ("restored" if prev.removed else "edited")
             changes.append(Change(deck.id, kind, card_id))
         new_notes[card_id] = NoteRecord(guid, h, mod)
         live.add(card_id)
         notes.append(CompiledNote(card_id, guid, nt, fields, tags,
-                                  f"{deck.name}::{subdeck}" if subdeck else deck.name, mod, False, h,
+                                  subdeck_name(deck.name, subdeck), mod, False, h,
                                   ords))
     gone = sorted(cid for cid in (old.notes if old else {}) if cid not in live)
     fresh = [cid for cid in gone if old is not None and not old.notes[cid].removed]
@@ -214,7 +225,7 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
         nt = NOTE_TYPES[snapshot["type"]]
         by_name = {f: snapshot["fields"].get(f, "") for f in nt.fields}
         h = _note_hash(nt, tuple(by_name[f] for f in nt.fields), tuple(snapshot["tags"]))
-        mod = prev.mod if (prev.removed and prev.hash == h) else max(now, prev.mod + 1)
+        mod = dated(prev.mod, prev.removed and prev.hash == h, now)
         record.notes[cid] = NoteRecord(guid=prev.guid, hash=h, mod=mod, removed=True,
                                        snapshot=snapshot)
         notes.append(CompiledNote(cid, prev.guid, nt, tuple(by_name[f] for f in nt.fields),

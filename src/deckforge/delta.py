@@ -5,7 +5,7 @@ each file it wrote to dist/, where each card file's notes sit in its deck, and e
 collection layout. When dist/ still holds what that build wrote and the only files that changed
 are card files whose notes keep their card ids, note types, sub-decks and number, a rebuild
 compiles just those files, rewrites the edited notes' records in the manifest and their rows in
-the collection (``package.updated_collection``), and reuses each 4 MiB piece of the compressed
+the collection (``package.updated_collection_at``), and reuses each 4 MiB piece of the compressed
 collection that came out the same. The bytes are those a full build writes (the tests build
 both ways and compare); in any other case ``plan_delta`` returns None and the full build runs.
 """
@@ -22,17 +22,17 @@ from pathlib import Path
 from .cache import (
     Sources,
     Stamp,
-    collection_path,
     dist_matches,
     file_digests,
     keep_collection,
+    new_collection_path,
     note_line,
     package_key,
     place_of,
     previous_package,
     remember_package,
 )
-from .compiler import Change, CompiledNote, NoteSource
+from .compiler import Change, CompiledNote, NoteSource, dated, subdeck_name
 from .manifest import MANIFEST_NAME, Manifest, NoteRecord, patch_live_notes
 from .notetypes import NOTE_TYPES
 from .package import Layout, packed_apkg, updated_collection_at
@@ -139,11 +139,9 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
             if len(parts) != 7 or parts[4] != "0" or not parts[5].isdigit():
                 return None
             old_mod, old_hash = int(parts[5]), parts[6]
-            # As the compiler dates a note: its time moves only when its content changed.
-            mod = old_mod if h == old_hash else max(now, old_mod + 1)
             note = CompiledNote(card_id, guid, NOTE_TYPES[card_type], fields, tags,
-                                f"{layout.name}::{subdeck}" if subdeck else layout.name, mod,
-                                False, h, ords)
+                                subdeck_name(layout.name, subdeck),
+                                dated(old_mod, h == old_hash, now), False, h, ords)
             line = note_line(note, place)
             if place_of(line) != parts[:5]:
                 return None  # another card id, note type or sub-deck: the layout changes
@@ -151,7 +149,7 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
                 changed.append((due, note))
                 lines[due] = line
                 edits.append((deck_id, card_id, NoteRecord(guid, old_hash, old_mod),
-                              NoteRecord(guid, h, mod)))
+                              NoteRecord(guid, h, note.mod)))
     if not changed:
         return old.apkg, [], layout
     if len(changed) > len(lines) // 4:
@@ -159,13 +157,9 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     layout = layout._replace(timestamp=max(layout.timestamp, *(n.mod for _, n in changed)))
     # Same deck.yaml, note types and code as the last build: only the collection's time moves.
     # The new collection is written where the cache keeps it, and read from there in pieces.
-    path = collection_path(decks_dir, deck_id, None)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        if not updated_collection_at(path, layout, old.collection, changed, only_times=True):
-            return None
-    except OSError:
+    path = new_collection_path(decks_dir, deck_id)
+    if path is None or not updated_collection_at(path, layout, old.collection, changed,
+                                                 only_times=True):
         return None
     packed = packed_apkg({}, path, old.packed(), old.collection)
 

@@ -30,10 +30,9 @@ if TYPE_CHECKING:
 # genanki is imported where it is used: a rebuild after an edit does without it (importing it
 # imports asyncio, a fifth of such a rebuild's start-up).
 
-__all__ = ["Layout", "Packed", "apkg_bytes", "card_ordinals", "collection_of", "holds_collection",
-           "layout_of",
-           "open_collection", "packed_apkg", "read_notes", "updated_collection", "updated_collection_at",
-           "write_collection"]
+__all__ = ["Layout", "Packed", "SORT_FIELD", "apkg_bytes", "card_ordinals", "collection_of",
+           "holds_collection", "layout_of", "open_collection", "packed_apkg", "read_notes",
+           "updated_collection_at", "write_collection"]
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Level 1 compresses 4-5x faster than the default 6 for about 13% larger decks.
@@ -163,7 +162,7 @@ def write_collection(deck: CompiledDeck, path: Path,
         path.write_bytes(_collection_genanki(deck))
         return
     layout = layout_of(deck)
-    models, gdecks = _layout(layout)
+    _, gdecks = _layout(layout)
     timestamp = layout.timestamp
     by_deck: dict[str, list[int]] = {name: [] for name in gdecks}
     notes = deck.notes
@@ -236,16 +235,6 @@ _HEADER_COUNTERS = ((24, 28), (40, 44), (92, 96))
 the count of transactions and schema changes that made it, not its content."""
 
 
-def updated_collection(layout: Layout, base: bytes, changed: Sequence[tuple[int, CompiledNote]],
-                       keep: Path | None = None, only_times: bool = False) -> bytes | None:
-    """``updated_collection_at`` as bytes (the file is left at ``keep`` when given)."""
-    with tempfile.TemporaryDirectory(prefix="deckforge-", dir=keep and keep.parent) as tmp:
-        path = keep or Path(tmp, "collection.anki2")
-        if not updated_collection_at(path, layout, base, changed, only_times):
-            return None
-        return path.read_bytes()
-
-
 def updated_collection_at(path: Path, layout: Layout, base: bytes,
                           changed: Sequence[tuple[int, CompiledNote]],
                           only_times: bool = False) -> bool:
@@ -258,11 +247,10 @@ def updated_collection_at(path: Path, layout: Layout, base: bytes,
     Those rows are rewritten in a copy of ``base``, which VACUUM then lays out canonically: the
     same rows give the same pages. Only the header's transaction counters tell how the file was
     made; they are taken from ``base`` (a fresh build with the same deck layout runs the same
-    statements). None when ``base`` does not hold what the positions say (then build afresh).
-    Written to ``path`` (a new file); False, and nothing written, when it cannot be made so.
-    ``only_times``:
-    ``base`` was built with this very layout (deck description, note types and their times
-    included), so of the collection row only its time can differ.
+    statements). Written to ``path`` (a new file); False, and nothing written, when ``base``
+    does not hold what the positions say (then build afresh). ``only_times``: ``base`` was built
+    with this very layout (deck description, note types and their times included), so of the
+    collection row only its time can differ.
     """
     with tempfile.TemporaryDirectory(prefix="deckforge-", dir=path.parent) as tmp:
         deserialize = getattr(sqlite3.Connection, "deserialize", None)  # Python 3.11+
@@ -295,7 +283,7 @@ def updated_collection_at(path: Path, layout: Layout, base: bytes,
 def _rewrite(cur: sqlite3.Cursor, layout: Layout, changed: Sequence[tuple[int, CompiledNote]],
              only_times: bool) -> bool:
     """Rewrite, in the collection of ``cur``, the rows of the ``changed`` notes and the col row
-    (see ``updated_collection``); False when the rows there are not what they should be."""
+    (see ``updated_collection_at``); False when the rows there are not what they should be."""
     anki_ids = dict(layout.anki_deck_ids)
     note_ids: dict[str, int] = {}
     guids = [note.guid for _, note in changed]
@@ -394,9 +382,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
         conn = sqlite3.connect(os.path.join(tmp, "scratch.anki2"))
         try:
             cur = conn.cursor()
-            # A scratch file: no journal or fsync needed (the bytes written are the same).
-            cur.execute("PRAGMA journal_mode = OFF")
-            cur.execute("PRAGMA synchronous = OFF")
+            _scratch(cur)
             with warnings.catch_warnings():
                 # Fields are already escaped HTML; genanki's tag heuristics only add noise.
                 warnings.simplefilter("ignore")
@@ -591,7 +577,7 @@ def apkg_bytes(deck: CompiledDeck, media: Mapping[str, bytes] | None = None,
     """The complete .apkg of ``deck``: the same input always gives the same bytes.
 
     ``media`` (name -> bytes) defaults to the images the deck's cards show; ``collection`` to
-    ``_collection(deck)`` (``updated_collection`` gives the same bytes faster).
+    ``_collection(deck)`` (``updated_collection_at`` gives the same bytes faster).
     """
     return packed_apkg(dict(deck.media) if media is None else media,
                        _collection(deck) if collection is None else collection).apkg
