@@ -191,10 +191,10 @@ def test_edits_in_several_decks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     shutil.copytree(ROOT / "dist", root / "dist")
     assert run(root, "build", env=EPOCH).exit_code == 0
     rebuild = Rebuild(tmp_path, root, monkeypatch)
-    google, aws = root / "decks" / "google-pmle", root / "decks" / "aws-ml-specialty"
+    google, aws = root / "decks" / "google-pmle", root / "decks" / "aws-ml-engineer-associate"
 
     def change(r: Path) -> None:
-        for deck in ("google-pmle", "aws-ml-specialty"):
+        for deck in ("google-pmle", "aws-ml-engineer-associate"):
             path = r / "decks" / deck / "focus.yaml"
             text = path.read_text(encoding="utf-8")
             at = text.index("    back: ") + len("    back: ")
