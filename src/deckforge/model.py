@@ -52,6 +52,8 @@ class Card:
     col: int
     media: tuple[tuple[str, MediaFile], ...] = ()
     """Images the text refers to: (Markdown image target as written, the file it ships as)."""
+    shuffle: bool = True
+    """For a choice card: whether Anki may show its options in a new order each study day."""
 
     def field(self, name: str) -> str:
         return dict(self.fields).get(name, "")

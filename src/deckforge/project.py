@@ -236,7 +236,8 @@ class _Loader:
         return Card(id=raw["id"], type=card_type, fields=fields, choices=choices, answer=answer,
                     tags=tags, sources=sources, as_of=raw.get("as_of", ""),
                     notes=raw.get("notes", ""), lint_ignore=tuple(raw.get("lint_ignore", ())),
-                    subdeck=subdeck, path=doc.path, line=line, col=col, media=media)
+                    subdeck=subdeck, path=doc.path, line=line, col=col, media=media,
+                    shuffle=raw.get("shuffle", True))
 
     def card_media(self, doc: RawDocument, where: tuple[Any, ...], raw: dict[str, Any],
                    choices: tuple[str, ...]) -> tuple[tuple[str, MediaFile], ...] | None:
