@@ -172,6 +172,7 @@ for _name, _text in SAMPLE_FILES.items():
         SAMPLE_FILES[_name] = SAMPLE_FILES[_name].replace(_key, _value)
 
 SAMPLE_LIBRARY = r"""
+    deck: Sample::Shared
     tags: [shared]
     cards:
       - id: shared-image

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from deckforge.model import Card
 from deckforge.project import anki_card_count, load_project
 from helpers import collection, env_with_epoch, import_apkg, make_deck, run, write
 
@@ -47,6 +48,7 @@ UNRESOLVED = re.compile(r"\{\{[^}]*\}\}")
 @pytest.fixture
 def built(tmp_path: Path) -> Path:
     write(tmp_path / "decks" / "_shared" / "lib.yaml", """
+        deck: Parent::Shared
         tags: [shared]
         cards:
           - id: lib-card
@@ -78,9 +80,10 @@ def test_cards_land_in_subdecks_with_tags(built: Path) -> None:
     with collection(built / "col") as col:
         import_apkg(col, built / "dist" / "demo.apkg")
         names = {d.name for d in col.decks.all_names_and_ids()}
-        assert {"Parent", "Parent::Demo", "Parent::Demo::Basics", "Parent::Demo::Library"} <= names
+        assert {"Parent", "Parent::Demo", "Parent::Demo::Basics", "Parent::Shared"} <= names
+        assert "Parent::Demo::Library" not in names  # the including file's sub-deck is unused
         assert len(col.find_cards('"deck:Parent::Demo::Basics"')) == 7
-        assert len(col.find_cards('"deck:Parent::Demo::Library"')) == 1
+        assert len(col.find_cards('"deck:Parent::Shared"')) == 1
         assert len(col.find_notes("tag:intro")) == 4
         assert len(col.find_notes("tag:level::one")) == 4
         assert len(col.find_notes("tag:spanish")) == 1
@@ -122,16 +125,22 @@ def test_rendered_content_per_type(built: Path) -> None:
         assert "Answer: B" in choice.answer()
 
 
-def test_every_shipped_deck_imports_completely(tmp_path: Path) -> None:
+def test_every_shipped_deck_imports_completely_each_card_once(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     project = load_project(root / "decks")
+    distinct: dict[tuple[str, str], Card] = {}
     with collection(tmp_path / "col") as col:
         for deck in project.decks:
             counts = import_apkg(col, root / "dist" / f"{deck.id}.apkg")
-            assert counts.new == len(deck.cards), deck.id
-            assert (counts.updated, counts.duplicate, counts.conflicting) == (0, 0, 0)
-        assert col.note_count() == sum(len(d.cards) for d in project.decks)
-        assert col.card_count() == sum(anki_card_count(c) for d in project.decks for c in d.cards)
+            keys = [(c.library or deck.id, c.id) for c in deck.cards]
+            seen = sum(k in distinct for k in keys)
+            # A shared card another deck brought already is the same note: Anki skips it.
+            assert (counts.new, counts.duplicate) == (len(keys) - seen, seen), deck.id
+            assert (counts.updated, counts.conflicting) == (0, 0), deck.id
+            distinct.update(zip(keys, deck.cards, strict=True))
+        assert any(c.library for c in distinct.values())
+        assert col.note_count() == len(distinct)
+        assert col.card_count() == sum(anki_card_count(c) for c in distinct.values())
         for cid in col.find_cards(""):
             card = col.get_card(cid)
             assert not UNRESOLVED.search(card.question() + card.answer())

@@ -237,9 +237,9 @@ def test_empty_subdeck(tmp_path: Path) -> None:
         "inc.yaml": "subdeck: Shared\ninclude:\n  - from: ../_lib/none.yaml\n",
         "inc-ok.yaml": "include:\n  - from: ../_lib/some.yaml\n",
     })
-    write(tmp_path / "decks" / "_lib" / "none.yaml", "cards: []\n")
+    write(tmp_path / "decks" / "_lib" / "none.yaml", "cards: []\ndeck: Lib\n")
     write(tmp_path / "decks" / "_lib" / "some.yaml",
-          "cards:\n  - {id: s, front: S?, back: S., source: book#ch1}\n")
+          "cards:\n  - {id: s, front: S?, back: S., source: book#ch1}\ndeck: Lib\n")
     code, out = lint(tmp_path)
     assert out == (
         f"{folder / 'empty.yaml'}:2:1: warning[empty-subdeck]: empty.yaml has no cards: "

@@ -57,7 +57,7 @@ def test_new_file_gets_the_modeline_and_the_default_name(tmp_path: Path) -> None
 def test_fresh_id_avoids_included_and_removed_ids(tmp_path: Path) -> None:
     folder = make_deck(tmp_path, "d", {
         "cards.yaml": "include:\n  - from: ../_lib/x.yaml\ncards:\n  - {id: cards-1, front: Q, back: A}\n"})
-    write(tmp_path / "decks" / "_lib" / "x.yaml", "cards:\n  - {id: cards-2, front: Q2, back: A}\n")
+    write(tmp_path / "decks" / "_lib" / "x.yaml", "cards:\n  - {id: cards-2, front: Q2, back: A}\ndeck: Lib\n")
     write(tmp_path / "dist" / "manifest.json", json.dumps(
         {"format": 1, "note_types": {}, "decks": {"d": {"created": 1, "notes": {
             "cards-3": {"guid": "g", "hash": "h", "mod": 1, "removed": True, "snapshot": {}}}}}}))
@@ -69,7 +69,7 @@ def test_fresh_id_avoids_included_and_removed_ids(tmp_path: Path) -> None:
 def test_insert_before_a_later_top_level_key(tmp_path: Path) -> None:
     text = "cards:\n  - {id: a, front: Q, back: A}\n\n# about the includes\ninclude:\n  - from: ../_lib/x.yaml\n"
     folder = make_deck(tmp_path, "d", {"c.yaml": text})
-    write(tmp_path / "decks" / "_lib" / "x.yaml", "cards:\n  - {id: x, front: Q2, back: A}\n")
+    write(tmp_path / "decks" / "_lib" / "x.yaml", "cards:\n  - {id: x, front: Q2, back: A}\ndeck: Lib\n")
     result = run(tmp_path, "new", "d", "--file", "c.yaml", "--id", "b")
     assert f"{folder / 'c.yaml'}:4:5: added basic card `b`" in result.output
     new = (folder / "c.yaml").read_text(encoding="utf-8")
@@ -81,7 +81,7 @@ def test_insert_before_a_later_top_level_key(tmp_path: Path) -> None:
 def test_empty_flow_list_and_include_only_files(tmp_path: Path) -> None:
     folder = make_deck(tmp_path, "d", {"e.yaml": "subdeck: E\ncards: []  # none yet\n",
                                        "i.yaml": "include:\n  - from: ../_lib/x.yaml\n"})
-    write(tmp_path / "decks" / "_lib" / "x.yaml", "cards:\n  - {id: x, front: Q2, back: A}\n")
+    write(tmp_path / "decks" / "_lib" / "x.yaml", "cards:\n  - {id: x, front: Q2, back: A}\ndeck: Lib\n")
     assert "e.yaml:3:5: added" in run(tmp_path, "new", "d", "--file", "e.yaml").output
     assert (folder / "e.yaml").read_text(encoding="utf-8").startswith("subdeck: E\ncards:\n  - id: e-1\n")
     assert "i.yaml:4:5: added" in run(tmp_path, "new", "d", "--file", "i.yaml").output

@@ -92,7 +92,7 @@ def test_library_cards_use_images_of_the_library_folder_only(tmp_path: Path) -> 
     (lib / "img").mkdir(parents=True)
     (lib / "img" / "x.png").write_bytes(PNG)
     (lib / "lib.yaml").write_text("cards:\n  - id: s\n    front: '![x](img/x.png)'\n    back: B\n"
-                                  "  - id: t\n    front: '![x](../d/y.png)'\n    back: B\n",
+                                  "  - id: t\n    front: '![x](../d/y.png)'\n    back: B\ndeck: Lib\n",
                                   encoding="utf-8")
     (tmp_path / "decks" / "d" / "y.png").write_bytes(PNG)
     out = _errors(tmp_path)

@@ -164,6 +164,40 @@ def list_(obj: Context, fmt: str) -> None:
 
 @main.command()
 @click.argument("deck_ids", metavar="[DECK]...", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def coverage(obj: Context, deck_ids: tuple[str, ...], fmt: str) -> None:
+    """How each deck covers its exam's guide (decks with `exam:` in deck.yaml).
+
+    Per section: its weight, the notes and questions (choice cards) that link its objectives,
+    and its share of the deck's questions next to its weight ("off weight" when more than 40 %
+    away). Per objective: notes and questions. Objectives with no question or fewer than 3
+    notes are listed first as gaps. JSON: {"decks": {DECK: {"exam", "guide", "notes",
+    "questions", "sections": [{"id", "name", "weight", "notes", "questions", "share",
+    "objectives": [{"id", "text", "notes", "questions"}]}]}}}.
+    """
+    from .coverage import as_json, as_text, deck_coverage
+    from .project import load_project
+
+    try:
+        project = load_project(obj.decks, list(deck_ids) or None)
+    except DeckforgeErrors as exc:
+        _fail(exc)
+    found = [(d.id, deck_coverage(d)) for d in project.decks]
+    covered = [c for _, c in found if c is not None]
+    if fmt == "json":
+        click.echo(json.dumps(as_json(covered), indent=1))
+        return
+    if covered:
+        click.echo(as_text(covered), nl=False)
+    for deck_id, c in found:
+        if c is None:
+            click.echo(f"{deck_id}: no exam in deck.yaml (nothing to cover)")
+
+
+@main.command()
+@click.argument("deck_ids", metavar="[DECK]...", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
 @click.pass_obj

@@ -16,9 +16,12 @@ from .notetypes import NOTE_TYPES, NoteType, stable_id
 from .render import render_fields, render_markdown
 
 __all__ = ["REMOVED_TAG", "Change", "CompiledDeck", "CompiledNote", "DeckNotes", "NoteSource",
-           "compile_notes", "compile_project", "dated", "note_guid", "note_source", "subdeck_name"]
+           "OBJECTIVE_TAG", "card_deck_name", "compile_notes", "compile_project", "dated", "note_guid", "note_source",
+           "placement", "subdeck_name"]
 
 REMOVED_TAG = "deckforge::removed"
+OBJECTIVE_TAG = "objective::"
+"""Prefix of the tag a note gets for each exam objective its card links (``objective::3.2``)."""
 _BASE91 = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
            "!#$%&()*+,-./:;<=>?@[]^_`{|}~")
 
@@ -120,12 +123,25 @@ def note_source(deck_id: str, card: Card) -> NoteSource:
     nt = NOTE_TYPES[card.type]
     rendered = render_fields(card)
     fields = tuple(rendered.get(f, "") for f in nt.fields)
-    tags = tuple(sorted(card.tags))
+    tags = tuple(sorted({*card.tags, *(OBJECTIVE_TAG + o for o in card.objectives)}))
     media = tuple((m.name, m.data) for _, m in card.media)
     from .package import card_ordinals  # packaging's own rule (package imports this module)
 
-    return (card.id, card.type, fields, tags, card.subdeck, _note_hash(nt, fields, tags),
-            note_guid(deck_id, card.id), media, card_ordinals(nt, fields))
+    # A shared card is one note wherever it is included: its identity is its library's.
+    return (card.id, card.type, fields, tags, placement(card), _note_hash(nt, fields, tags),
+            note_guid(card.library or deck_id, card.id), media, card_ordinals(nt, fields))
+
+
+def card_deck_name(deck: Deck, card: Card) -> str:
+    """The Anki deck a card's note lands in: the deck itself for a pinned card."""
+    return deck.name if card.id in deck.start else subdeck_name(deck.name, placement(card))
+
+
+def placement(card: Card) -> str:
+    """Where a card's note goes, as a ``NoteSource`` carries it: its sub-deck ("" for the deck
+    itself) or, for a shared card, ``::`` and the full name of its library's deck (no sub-deck
+    name starts with a colon, so the two cannot be confused)."""
+    return f"::{card.home}" if card.library else card.subdeck
 
 
 def dated(previous: int, unchanged: bool, now: int) -> int:
@@ -135,7 +151,10 @@ def dated(previous: int, unchanged: bool, now: int) -> int:
 
 
 def subdeck_name(deck_name: str, subdeck: str) -> str:
-    """The Anki deck a note of ``subdeck`` (empty: none) of deck ``deck_name`` goes to."""
+    """The Anki deck a note placed at ``subdeck`` (see ``placement``) of deck ``deck_name``
+    goes to."""
+    if subdeck.startswith("::"):
+        return subdeck[2:]
     return f"{deck_name}::{subdeck}" if subdeck else deck_name
 
 
@@ -147,11 +166,13 @@ class DeckNotes:
     name: str
     description: str
     notes: tuple[NoteSource, ...]
+    start: tuple[str, ...] = ()
+    """Ids of the cards a new learner sees first: their notes go in the deck itself."""
 
     @classmethod
     def of(cls, deck: Deck) -> DeckNotes:
         return cls(deck.id, deck.name, deck.description,
-                   tuple(note_source(deck.id, card) for card in deck.cards))
+                   tuple(note_source(deck.id, card) for card in deck.cards), deck.start)
 
 
 def _note_types(old: Manifest, new: Manifest, now: int) -> tuple[dict[str, int], list[Change]]:
@@ -185,28 +206,39 @@ def _note_types(old: Manifest, new: Manifest, now: int) -> tuple[dict[str, int],
 
 
 def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: dict[str, int],
-                  previous: PreviousNotes) -> tuple[CompiledDeck, DeckRecord, list[Change]]:
+                  previous: PreviousNotes, shared: _Shared) -> tuple[CompiledDeck, DeckRecord,
+                                                                     list[Change]]:
     record = DeckRecord(created=old.created if old else now)
     notes: list[CompiledNote] = []
     changes: list[Change] = []
     live = set()
     old_notes = old.notes if old else {}
     new_notes = record.notes
+    pinned = set(deck.start)
     for card_id, card_type, fields, tags, subdeck, h, guid, _media, ords in deck.notes:
         nt = NOTE_TYPES[card_type]
         prev = old_notes.get(card_id)
-        if prev is not None and prev.hash == h and not prev.removed:
-            mod = prev.mod
+        # A shared note is dated from its newest record in any deck, so that every deck
+        # including it ships it with the same time.
+        basis = shared.latest.get(guid, prev) if subdeck.startswith("::") else prev
+        if basis is not None and basis.hash == h and not basis.removed:
+            mod = basis.mod
         else:
-            mod = dated(prev.mod, False, now) if prev is not None else now
+            mod = dated(basis.mod, False, now) if basis is not None else now
+        if prev is None or prev.hash != h or prev.removed:
             kind = "added" if prev is None else ("restored" if prev.removed else "edited")
             changes.append(Change(deck.id, kind, card_id))
         new_notes[card_id] = NoteRecord(guid, h, mod)
         live.add(card_id)
         notes.append(CompiledNote(card_id, guid, nt, fields, tags,
-                                  subdeck_name(deck.name, subdeck), mod, False, h,
-                                  ords))
-    gone = sorted(cid for cid in (old.notes if old else {}) if cid not in live)
+                                  deck.name if card_id in pinned else subdeck_name(deck.name, subdeck),
+                                  mod, False, h, ords))
+    if pinned:  # pinned notes first, in the order given: new cards are shown in note order
+        rank = {card_id: i for i, card_id in enumerate(deck.start)}
+        notes.sort(key=lambda n: rank.get(n.card_id, len(rank)))
+    # A card that left this deck but is still shared by another is not a removal.
+    gone = sorted(cid for cid in (old.notes if old else {})
+                  if cid not in live and old_notes[cid].guid not in shared.live)
     fresh = [cid for cid in gone if old is not None and not old.notes[cid].removed]
     found = previous(deck.id, [old.notes[cid].guid for cid in fresh]) if (old and fresh) else {}
     for cid in gone:
@@ -253,15 +285,38 @@ def compile_project(project: Project, manifest: Manifest, now: int,
     return compile_notes([DeckNotes.of(deck) for deck in project.decks], manifest, now, previous)
 
 
+class _Shared(NamedTuple):
+    """What compiling one deck needs to know of the others, for the notes they share."""
+
+    latest: dict[str, NoteRecord]
+    """GUID -> its live record with the newest time, in any deck of the manifest."""
+    live: frozenset[str]
+    """GUIDs of the live notes of every deck after this build."""
+
+
+def _shared(decks: Sequence[DeckNotes], manifest: Manifest) -> _Shared:
+    latest: dict[str, NoteRecord] = {}
+    for record in manifest.decks.values():
+        for note in record.notes.values():
+            if not note.removed and (note.guid not in latest or note.mod > latest[note.guid].mod):
+                latest[note.guid] = note
+    built = {d.id for d in decks}
+    live = {n[6] for d in decks for n in d.notes}
+    live.update(n.guid for deck_id, record in manifest.decks.items() if deck_id not in built
+                for n in record.notes.values() if not n.removed)
+    return _Shared(latest, frozenset(live))
+
+
 def compile_notes(decks: Sequence[DeckNotes], manifest: Manifest, now: int,
                   previous: PreviousNotes) -> tuple[list[CompiledDeck], Manifest, list[Change]]:
     """``compile_project`` of decks already rendered into notes (see ``note_source``)."""
     new = Manifest(decks=dict(manifest.decks))
     nt_mods, changes = _note_types(manifest, new, now)
     compiled: list[CompiledDeck] = []
+    shared = _shared(decks, manifest)
     for deck in decks:
         result, record, deck_changes = _compile_deck(deck, manifest.decks.get(deck.id), now,
-                                                     nt_mods, previous)
+                                                     nt_mods, previous, shared)
         compiled.append(result)
         new.decks[deck.id] = record
         changes.extend(deck_changes)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .media import MediaFile
 
-__all__ = ["CARD_TYPES", "Card", "Deck", "Project", "SourceRef"]
+__all__ = ["CARD_TYPES", "Card", "Deck", "Exam", "Objective", "Project", "Section", "SourceRef"]
 
 CARD_TYPES = ("basic", "reversible", "cloze", "choice")
 
@@ -54,6 +54,13 @@ class Card:
     """Images the text refers to: (Markdown image target as written, the file it ships as)."""
     shuffle: bool = True
     """For a choice card: whether Anki may show its options in a new order each study day."""
+    objectives: tuple[str, ...] = ()
+    """Ids of the exam objectives (in the deck's ``exam``) the card teaches or tests."""
+    library: str = ""
+    """For a card of a library file (``decks/_x/``): the library folder's name, which with the
+    card id makes its identity wherever it is included."""
+    home: str = ""
+    """For a library card: the Anki deck it lives in (its file's ``deck:``)."""
 
     def field(self, name: str) -> str:
         return dict(self.fields).get(name, "")
@@ -61,6 +68,42 @@ class Card:
     @property
     def location(self) -> tuple[str, int, int]:
         return (str(self.path), self.line, self.col)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """One objective of an exam guide (a numbered sub-objective or task statement)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section (domain) of an exam guide, with its weight in percent as (low, high)."""
+
+    id: str
+    name: str
+    weight: tuple[float, float]
+    objectives: tuple[Objective, ...]
+
+
+@dataclass(frozen=True)
+class Exam:
+    """The exam a deck prepares for, from its ``deck.yaml``."""
+
+    code: str
+    name: str
+    vendor: str
+    state: str
+    """bookable, beta or retired."""
+    guide_version: str
+    guide_date: str
+    sections: tuple[Section, ...]
+
+    def objective_ids(self) -> dict[str, Section]:
+        """Each objective id, with the section it belongs to."""
+        return {o.id: s for s in self.sections for o in s.objectives}
 
 
 @dataclass(frozen=True)
@@ -73,9 +116,9 @@ class Deck:
     folder: Path
     cards: tuple[Card, ...]
     files: tuple[Path, ...]
-
-    def subdeck_name(self, card: Card) -> str:
-        return f"{self.name}::{card.subdeck}" if card.subdeck else self.name
+    exam: Exam | None = None
+    start: tuple[str, ...] = ()
+    """Ids of the cards a new learner sees first: they sit in the deck itself, in this order."""
 
 
 @dataclass(frozen=True)

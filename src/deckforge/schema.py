@@ -107,7 +107,15 @@ _PATTERN_HELP = {
     "subdeck": ("must not start or end with spaces or ':'", "use `Parent::Child` for deeper levels"),
     "name": ("must not start or end with spaces or ':'", "use `Parent::Child` for a sub-deck"),
     "from": ("must name a .yaml file", "for example from: ../_shared/courses.yaml"),
+    "objectives": ("must be an objective id as the guide numbers it", 'for example "3.2" (in quotes)'),
+    "code": ("must be an exam code", "for example code: MLA-C02"),
+    "since": ("must be a date written YYYY-MM-DD", "for example since: 2026-09-29"),
+    "until": ("must be a date written YYYY-MM-DD", "for example until: 2027-01-31"),
+    "date": ("must be a date written YYYY-MM-DD", "for example date: 2026-06-01"),
+    "retired": ("must be a date written YYYY-MM-DD", "for example retired: 2026-03-31"),
 }
+# An id in the exam of deck.yaml is the guide's numbering, not a slug.
+_EXAM_ID_HELP = ("must be the guide's numbering, e.g. 3 or 3.2", 'put it in quotes: id: "3.2"')
 
 
 def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[DeckforgeError]:
@@ -173,6 +181,8 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
         return
     if v == "pattern":
         msg, hint = _PATTERN_HELP.get(name, ("has an invalid form", ""))
+        if kind == "deck" and path[:1] == ("exam",) and name == "id":
+            msg, hint = _EXAM_ID_HELP
         if isinstance(path[-1], int) and name == "tags":
             yield doc.error(path, f"a tag cannot contain spaces or quotes: {inst!r}",
                             "join words with - and use :: for levels, e.g. domain::monitoring")
@@ -200,9 +210,19 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
     if v == "uniqueItems":
         yield doc.error(path, f"`{name}` lists the same item twice", "remove the repeat")
         return
-    if v == "minimum":
-        yield doc.error(path, f"`{name}` must be {expected_value} or more, found {inst}",
-                        "choice indices count from 0")
+    if v in ("minimum", "maximum"):
+        bound = "or more" if v == "minimum" else "or less"
+        yield doc.error(path, f"`{name}` must be {expected_value} {bound}, found {inst}",
+                        "choice indices count from 0" if name == "answer" else
+                        "weights are percentages" if name == "weight" else "")
+        return
+    if v == "oneOf" and name == "weight":
+        if isinstance(inst, (int, float)) and not isinstance(inst, bool):
+            yield doc.error(path, f"`weight` must be a percentage from 0 to 100, found {inst}",
+                            "weights are the guide's shares of the exam, in percent")
+            return
+        yield doc.error(path, f"`weight` must be a percentage or a range [low, high], found {_what(inst)}",
+                        "for example weight: 28, or weight: [30, 35] when the guide gives a range")
         return
     if v == "oneOf" and name == "answer" and isinstance(inst, int) and not isinstance(inst, bool):
         yield doc.error(path, f"`answer` must be 0 or more, found {inst}", "choice indices count from 0")
