@@ -3,7 +3,6 @@ nothing: same data, same errors word for word, same .apkg bytes. No test here me
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -29,12 +28,11 @@ import deckforge.fastyaml as fastyaml
 import deckforge.package as package
 from deckforge.cache import CACHE_DIR_NAME
 from deckforge.fastmd import fast_block, fast_inline
-from deckforge.fastschema import Unsupported, _Compiler, compile_schema, is_valid
 from deckforge.fastyaml import fast_parse
 from deckforge.loader import parse_yaml
 from deckforge.notetypes import NOTE_TYPES, NoteType
 from deckforge.render import _md
-from deckforge.schema import schema
+from deckforge.schema import is_valid, schema
 from helpers import collection, import_apkg, make_deck, png_bytes, run, write
 
 ROOT = Path(__file__).parent.parent
@@ -353,68 +351,13 @@ def _mutated_cards(draw: st.DrawFn) -> dict[str, Any]:
 @example([{"id": "k", "type": "choice", "question": "Q?", "choices": ["x", "y"], "answer": 1.0}],
          None)
 @example([{"id": "c", "text": "T"}, {"id": "c", "type": "cloze", "front": "Q", "text": "T"}], None)
-def test_the_flattened_card_check_gives_jsonschemas_verdict(cards: list[dict[str, Any]],
+def test_the_fast_card_check_gives_jsonschemas_verdict(cards: list[dict[str, Any]],
                                                             tags: Any) -> None:
     data: dict[str, Any] = {"cards": cards}
     if tags is not None:
         data["tags"] = tags
     valid = list(Draft202012Validator(schema("cards")).iter_errors(data)) == []
-    # Card files never hold what the compiled check doubts ([1, True] lists), so: exact.
     assert is_valid("cards", data) == valid
-    assert compile_schema(schema("cards"), shapes=False)(data) == valid
-
-
-def test_the_card_schema_is_flattened_into_one_shape_per_card_type() -> None:
-    compiler = _Compiler(schema("cards"))
-    compiler.compile(schema("cards"))
-    assert schema("cards")["$defs"]["card"] in compiler.shaped
-
-
-@pytest.mark.parametrize("edit", ["new-type", "else-branch", "if-on-two-fields", "other-keyword"])
-def test_an_edited_card_schema_is_flattened_right_or_not_at_all(edit: str) -> None:
-    edited = copy.deepcopy(schema("cards"))
-    card = edited["$defs"]["card"]
-    if edit == "new-type":
-        card["properties"]["type"]["enum"].append("typein")
-        card["allOf"].append({
-            "if": {"properties": {"type": {"const": "typein"}}, "required": ["type"]},
-            "then": {"properties": {"front": {"$ref": "#/$defs/text"}, "answer": {"type": "string"}},
-                     "required": ["front", "answer"]}})
-    elif edit == "else-branch":
-        card["allOf"][1]["else"] = {"properties": {"hint": {"type": "string"}}}
-    elif edit == "if-on-two-fields":
-        card["allOf"][0]["if"]["properties"]["front"] = {"type": "string"}
-    else:
-        card["propertyNames"] = {"pattern": "^[a-z_]+$"}
-    compiler = _Compiler(edited)
-    check = compiler.compile(edited)
-    assert (card in compiler.shaped) == (edit in ("new-type", "else-branch"))
-    validator = Draft202012Validator(edited)
-    cards: list[dict[str, Any]] = [
-        *_VALID_CARDS, {"id": "x", "type": "typein", "front": "Q", "answer": "A"},
-        {"id": "x", "type": "typein", "front": "Q"}, {"id": "x", "type": "typein", "answer": "A"},
-        {"id": "x", "front": "Q", "back": "A", "hint": "h"}, {"id": "x", "type": "cloze", "text": "t",
-                                                             "hint": "h"},
-        {"id": "x", "type": "choice", "question": "Q", "choices": ["a", "b"], "answer": 0, "hint": 1},
-        {"id": "x", "front": "Q", "back": "A", "Front": "Q"}]
-    docs = [*_card_docs(), *({"cards": [c]} for c in cards)]
-    verdicts = [check(data) for data in docs]
-    assert verdicts == [list(validator.iter_errors(data)) == [] for data in docs]
-    assert sum(verdicts) >= 20
-
-
-def test_a_oneof_of_overlapping_branches_that_may_doubt_is_left_to_jsonschema() -> None:
-    overlapping = {"oneOf": [{"uniqueItems": True}, {"maxItems": 2}]}
-    # [1, True] is unique to jsonschema (True is not 1): both branches hold, so it is invalid. A
-    # check that doubted the first branch would count one match and call the list valid.
-    assert list(Draft202012Validator(overlapping).iter_errors([1, True]))
-    with pytest.raises(Unsupported):
-        compile_schema(overlapping)
-    with pytest.raises(Unsupported):
-        compile_schema({"if": {"uniqueItems": True}, "then": {"maxItems": 1}})
-    # Branches for disjoint kinds of values never both hold: a doubt is then only a doubt.
-    disjoint = compile_schema({"oneOf": [{"type": "string"}, {"type": "array", "uniqueItems": True}]})
-    assert disjoint("x") and disjoint([1, 2]) and not disjoint([1, True]) and not disjoint(5)
 
 
 _MD_TEXT = st.text(alphabet=list("ab Z09 ,.;:?'\"()/%+=$#@|^{}*`_-\\[]!<>&~\n\u00a0\u2019é\ue000\ue001"),

@@ -76,7 +76,7 @@ def _salt(kind: str) -> bytes:
     here = Path(__file__).parent
     h = hashlib.sha256(_FORMAT + __version__.encode())
     h.update((here / "schema" / f"{kind}.schema.json").read_bytes())
-    for module in ("loader.py", "fastyaml.py", "fastschema.py", "cache.py"):
+    for module in ("loader.py", "fastyaml.py", "schema.py", "cache.py"):
         # Editing the parser in a checkout must not serve results of the old code.
         h.update((here / module).read_bytes())
     try:
@@ -85,6 +85,9 @@ def _salt(kind: str) -> bytes:
         h.update(str(yaml_rs.__version__).encode())
     except ImportError:  # pragma: no cover - then nothing takes the fast path anyway
         pass
+    from importlib.metadata import version
+
+    h.update(version("jsonschema-rs").encode())  # its yes/no lets files onto the fast path
     return h.digest()
 
 
@@ -183,8 +186,8 @@ def _remember(path: Path, kind: str, decks_dir: Path, doc: RawDocument) -> None:
 
 def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
     """The document of a valid, plain file from the cache or yaml-rs; None to use the loader."""
-    from .fastschema import is_valid
     from .fastyaml import FastDocument, fast_parse
+    from .schema import is_valid
 
     try:
         st = path.stat()

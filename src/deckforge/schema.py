@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # jsonschema is imported when a document is checked (a build 
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-__all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "card_fields", "check_document", "schema",
+__all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "card_fields", "check_document", "is_valid", "schema",
            "validate_document"]
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
@@ -46,6 +46,23 @@ def _validator(kind: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(schema(kind))
+
+
+@cache
+def _fast_validator(kind: str) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema(kind))
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    """Whether ``data`` meets the ``kind`` schema: the yes/no of jsonschema, from jsonschema-rs
+    (about 3x faster on card files than a check of our own; a test holds it to jsonschema's
+    verdict). jsonschema still words every error (``check_document``)."""
+    try:
+        return bool(_fast_validator(kind).is_valid(data))
+    except (ValueError, TypeError, OverflowError):  # data JSON cannot hold (e.g. non-text keys)
+        return False
 
 
 @cache
