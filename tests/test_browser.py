@@ -1,4 +1,5 @@
-"""The preview site in headless Chromium: phone and desktop, light and dark, nothing overflows.
+"""In headless Chromium: the preview site (phone and desktop, light and dark, nothing overflows)
+and choice cards as the real Anki engine renders them (options shuffled by the note type's script).
 
 Needs Debian's chromium at /usr/bin/chromium (`.ci/run` installs it); skipped only without it.
 Screenshots go into the test's tmp_path (pytest prints where on failure).
@@ -6,12 +7,15 @@ Screenshots go into the test's tmp_path (pytest prints where on failure).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpers import SAMPLE_TEXTS, make_sample_deck, run
+from helpers import SAMPLE_TEXTS, collection, env_with_epoch, import_apkg, make_deck, make_sample_deck, run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -137,3 +141,192 @@ def test_shipped_decks_fit_on_a_phone(browser: object, tmp_path: Path) -> None:
         assert m["scrollWidth"] <= m["innerWidth"], page_path.parent.name
         assert m["emptyFaces"] == [] and m["overflowingFaces"] == [], page_path.parent.name
         page.close()  # type: ignore[attr-defined]
+
+
+# --- Choice cards: the note type's script shuffles options each study day ----------------------
+
+SHUFFLE_CARDS = """
+cards:
+  - id: multi
+    type: choice
+    question: Which **two** are drift signals?
+    choices: [PSI above threshold, More GPUs, "`KL` divergence rising", Bigger batch, Dropout]
+    answer: [0, 2]
+    explanation: Both compare input distributions.
+  - id: steps
+    type: choice
+    question: Which step comes third?
+    choices: [Collect, Clean, Train, Deploy]
+    answer: 2
+    shuffle: false
+  - id: hostile
+    type: choice
+    question: '</script><script>alert(1)</script> Which is live?'
+    choices: ['<img src=x onerror=alert(2)>', '<script>alert(3)</script>', '</ol><b onclick=x()>b</b>']
+    answer: 1
+"""
+WRITTEN = {"multi": ["PSI above threshold", "More GPUs", "KL divergence rising", "Bigger batch",
+                     "Dropout"],
+           "steps": ["Collect", "Clean", "Train", "Deploy"],
+           "hostile": ["<img src=x onerror=alert(2)>", "<script>alert(3)</script>",
+                       "</ol><b onclick=x()>b</b>"]}
+RIGHT = {"multi": {"PSI above threshold", "KL divergence rising"}, "steps": {"Train"},
+         "hostile": {"<script>alert(3)</script>"}}
+
+# What a learner sees of a choice card: each option's letter, text and mark, and the answer line.
+SHOWN = """() => {
+  const items = [...document.querySelectorAll('ol.choices > li')];
+  const answer = document.querySelector('.answer-letters');
+  return {
+    letters: items.map(li => li.querySelector('.letter').textContent),
+    texts: items.map(li => [...li.querySelector('.choice-text').childNodes]
+                             .filter(n => !(n.classList && n.classList.contains('mark')))
+                             .map(n => n.textContent).join('').trim()),
+    correct: items.map(li => li.classList.contains('correct')),
+    ticked: items.map(li => !!li.querySelector('.mark')),
+    answer: answer ? answer.textContent : null,
+  };
+}"""
+
+# How Anki desktop's reviewer shows a side: it sets the card's HTML as the innerHTML of #qa,
+# then replaces each <script> with a fresh copy so it runs (innerHTML alone runs none). The
+# question's DOM is replaced by the answer's in the same page.
+REVIEWER_SHOW = """html => {
+  const qa = document.getElementById('qa');
+  qa.innerHTML = html;
+  for (const old of [...qa.getElementsByTagName('script')]) {
+    const fresh = document.createElement('script');
+    fresh.textContent = old.textContent;
+    old.replaceWith(fresh);
+  }
+}"""
+
+
+@pytest.fixture(scope="module")
+def anki_sides(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str]]:
+    """card id -> (question, answer) HTML as the real Anki engine renders the built deck."""
+    root = tmp_path_factory.mktemp("shuffle")
+    make_deck(root, "shuffle", {"cards.yaml": SHUFFLE_CARDS})
+    result = run(root, "build", env=env_with_epoch(1_800_000_000))
+    assert result.exit_code == 0, result.output
+    sides = {}
+    with collection(root / "col") as col:
+        assert import_apkg(col, root / "dist" / "shuffle.apkg").new == 3
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            question = card.note()["Question"]
+            key = "steps" if "third" in question else "hostile" if "live" in question else "multi"
+            sides[key] = (card.question(), card.answer())
+    return sides
+
+
+def _local(day: int, hour: int = 12) -> datetime.datetime:
+    return datetime.datetime(2027, 3, day, hour)
+
+
+def _study(browser: object, html: tuple[str, str], when: datetime.datetime,
+           javascript: bool = True, reviewer: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the front and the back of a card show at local time ``when`` (in Auckland, far from
+    UTC, so the script must go by the local date), as a page of its own (AnkiDroid, AnkiMobile)
+    or through Anki desktop's reviewer."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        java_script_enabled=javascript, timezone_id="Pacific/Auckland")
+    page = context.new_page()
+    # Nothing may open a dialog (card text turned into script) or throw (the script failing).
+    problems: list[str] = []
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: problems.append(f"error: {e}"))
+    page.clock.set_fixed_time(when.replace(tzinfo=ZoneInfo("Pacific/Auckland")))
+    sides = []
+    if reviewer:
+        page.set_content('<html><body><div id="qa"></div></body></html>')
+    for side in html:
+        if reviewer:
+            page.evaluate(REVIEWER_SHOW, side)
+        else:
+            page.set_content(side)
+        sides.append(page.evaluate(SHOWN))
+    context.close()
+    assert problems == []
+    return sides[0], sides[1]
+
+
+def _check_marked(card_id: str, front: dict[str, Any], back: dict[str, Any]) -> None:
+    """The back shows the front's order, lettered A, B, ... with the right options marked and
+    named by their shown letters."""
+    n = len(WRITTEN[card_id])
+    assert front["letters"] == back["letters"] == list("ABCDEFGH"[:n])
+    assert back["texts"] == front["texts"]
+    assert sorted(front["texts"]) == sorted(WRITTEN[card_id])
+    right = [text in RIGHT[card_id] for text in back["texts"]]
+    assert back["correct"] == back["ticked"] == right
+    assert not any(front["correct"]) and not any(front["ticked"])
+    assert back["answer"] == ", ".join(letter for letter, r in zip(back["letters"], right, strict=True) if r)
+
+
+@pytest.mark.parametrize("reviewer", [False, True], ids=["page", "desktop-reviewer"])
+def test_choice_options_change_order_from_day_to_day(
+        anki_sides: dict[str, tuple[str, str]], browser: object, reviewer: bool) -> None:
+    orders = []
+    for day in range(1, 8):
+        front, back = _study(browser, anki_sides["multi"], _local(day), reviewer=reviewer)
+        _check_marked("multi", front, back)
+        orders.append(tuple(front["texts"]))
+    assert len(set(orders)) >= 5, orders
+    # What the learner must not be able to remember: where the right option sits.
+    assert len({order.index("PSI above threshold") for order in orders}) >= 3, orders
+
+
+@pytest.mark.parametrize("reviewer", [False, True], ids=["page", "desktop-reviewer"])
+def test_choice_card_text_stays_text_while_shuffled(
+        anki_sides: dict[str, tuple[str, str]], browser: object, reviewer: bool) -> None:
+    """Markup in the question and options shows as typed and runs nothing (``_study`` fails on
+    any dialog or script error), and the shuffle still moves and marks the options."""
+    orders = set()
+    for day in range(1, 5):
+        front, back = _study(browser, anki_sides["hostile"], _local(day), reviewer=reviewer)
+        _check_marked("hostile", front, back)
+        orders.add(tuple(front["texts"]))
+    assert len(orders) >= 2
+
+
+def test_choice_order_holds_for_a_study_day(anki_sides: dict[str, tuple[str, str]],
+                                            browser: object) -> None:
+    """Anki's day starts at 4 am: morning, night and past midnight show one order."""
+    seen = {when: _study(browser, anki_sides["multi"], when)[0]["texts"]
+            for when in (_local(3, 5), _local(3, 23), _local(4, 3), _local(4, 5))}
+    morning, night, after_midnight, next_day = seen.values()
+    assert morning == night == after_midnight
+    assert next_day != morning
+
+
+def test_choice_without_javascript_shows_the_written_order(
+        anki_sides: dict[str, tuple[str, str]], browser: object) -> None:
+    front, back = _study(browser, anki_sides["multi"], _local(1), javascript=False)
+    assert front["texts"] == back["texts"] == WRITTEN["multi"]
+    _check_marked("multi", front, back)
+    assert back["answer"] == "A, C"
+
+
+@pytest.mark.parametrize("reviewer", [False, True], ids=["page", "desktop-reviewer"])
+def test_choice_card_that_opts_out_keeps_the_written_order(
+        anki_sides: dict[str, tuple[str, str]], browser: object, reviewer: bool) -> None:
+    for day in range(1, 8):
+        front, back = _study(browser, anki_sides["steps"], _local(day), reviewer=reviewer)
+        assert front["texts"] == back["texts"] == WRITTEN["steps"]
+        _check_marked("steps", front, back)
+        assert back["answer"] == "C"
+
+
+def test_preview_faces_of_a_choice_card_agree(site: Path, browser: object) -> None:
+    """The preview holds every card side on one page: each is shuffled once, front as back."""
+    page = _open(browser, (site / "sample" / "index.html").as_uri(), 1280)
+    faces = page.evaluate(  # type: ignore[attr-defined]
+        """id => [...document.getElementById(id).querySelectorAll('ol.choices')]
+                 .map(ol => [...ol.querySelectorAll('.choice-text')]
+                            .map(t => t.textContent.replace('✓', '').trim()))""",
+        "card-choice-multi")
+    page.close()  # type: ignore[attr-defined]
+    assert len(faces) == 2 and faces[0] == faces[1]
+    assert sorted(faces[0]) == sorted(["PSI above threshold", "More GPUs", "KL divergence rising",
+                                       "Bigger batch"])

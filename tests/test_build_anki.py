@@ -122,7 +122,7 @@ def test_rendered_content_per_type(built: Path) -> None:
         assert all(f'<span class="letter">{x}</span>' in q for x in "ABC")
         assert "choice correct" not in q
         assert 'class="choice correct"' in choice.answer()
-        assert "Answer: B" in choice.answer()
+        assert 'Answer: <span class="answer-letters">B</span>' in choice.answer()
 
 
 def test_every_shipped_deck_imports_completely_each_card_once(tmp_path: Path) -> None:

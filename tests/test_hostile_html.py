@@ -67,7 +67,11 @@ VISIBLE = {
 # What deckforge's own templates and renderer may produce; anything else came from card text.
 ALLOWED_TAGS = {"div", "span", "hr", "br", "p", "em", "strong", "code", "pre", "ul", "ol", "li",
                 "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "img"}
-ALLOWED_ATTRS = {"class", "id", "aria-label", "data-cloze", "data-ordinal", "start", "src", "alt"}
+ALLOWED_ATTRS = {"class", "id", "aria-label", "data-cloze", "data-ordinal", "data-shuffle", "start",
+                 "src", "alt"}
+# The scripts of deckforge's own templates, exactly as each side of a card ends with them.
+OWN_SCRIPTS = sorted({t.script_html for nt in NOTE_TYPES.values() for t in nt.templates
+                      if t.script_html})
 
 
 class _Collect(HTMLParser):
@@ -111,6 +115,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[s
     result = run(root, "build", env=env_with_epoch(1767225600))
     assert result.exit_code == 0, result.output
     out: dict[str, list[tuple[str, str, int]]] = {}
+    own_scripts = 0
     with collection(root / "col") as col:
         assert import_apkg(col, root / "dist" / "hostile.apkg").new == len(VISIBLE)
         css = {f"<style>{nt.css}</style>" for nt in NOTE_TYPES.values()}
@@ -120,12 +125,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[s
             q, a = card.question(), card.answer()
             for style in css:  # Anki puts the note type's own stylesheet first: that is ours
                 q, a = q.removeprefix(style), a.removeprefix(style)
+            # The choice template ends with its own script (and nothing after it): that is ours
+            # too. Any other <script> left in the card fails assert_inert below.
+            for script in OWN_SCRIPTS:
+                own_scripts += q.endswith(script) + a.endswith(script)
+                q, a = q.removesuffix(script), a.removesuffix(script)
             avs = len(card.question_av_tags()) + len(card.answer_av_tags())
             key = _card_key(note.fields)
             out.setdefault(key, []).append((q, a, avs))
         deck = col.decks.by_name("Hostile")
         assert deck is not None
         out["_description"] = [(deck["desc"], "", 0)]
+    out["_own_scripts"] = [("", "", own_scripts)]
     return out
 
 
@@ -152,6 +163,28 @@ def test_hostile_text_is_visible_and_inert(
         assert av_tags == 0, "card text must not play sounds or speak"
     for text in VISIBLE[card_id]:
         assert text in shown, f"{text!r} is not visible on card {card_id}: {shown!r}"
+
+
+def test_only_the_choice_template_has_a_script() -> None:
+    """The one script is the choice template's own, at the end of both sides, and holds no
+    template syntax: no field's text can be spliced into it."""
+    assert len(OWN_SCRIPTS) == 1
+    (script,) = OWN_SCRIPTS
+    assert script.count("<script>") == 1 and script.endswith("</script>\n")
+    for key, nt in NOTE_TYPES.items():
+        for t in nt.templates:
+            for side in (t.qfmt, t.afmt):
+                assert side.endswith(script) == (key == "choice"), (key, t.name)
+    assert "{{" not in script and "}}" not in script
+    assert "[sound:" not in script and "[anki:" not in script
+    assert "innerHTML" not in script and "eval" not in script
+
+
+def test_the_choice_card_ends_with_the_template_script(
+        rendered: dict[str, list[tuple[str, str, int]]]) -> None:
+    """The fixture took the script off both sides of the one choice card, and only there."""
+    (_, _, sides), = rendered["_own_scripts"]
+    assert sides == 2
 
 
 def test_template_syntax_in_fields_is_not_expanded(

@@ -179,3 +179,43 @@ def test_field_change_with_new_version_default_import_reports_conflicts(
     # notes as conflicting (not silently) and leaves them, their cards and history untouched.
     assert reimport(root, col) == (0, 0, 2, 2)
     assert schedule(col) == sched and revlog(col) == log
+
+
+def test_shuffling_choice_template_updates_in_place_and_keeps_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Release 1 has the choice note type as it was before options were shuffled (no script, the
+    answer line without its span); release 2 has today's; in release 3 `q4` opts out."""
+    read = notetypes._template
+    choice = notetypes.NOTE_TYPES["choice"]
+    monkeypatch.setitem(notetypes.NOTE_TYPES, "choice", dataclasses.replace(
+        choice, templates=tuple(dataclasses.replace(t, script="") for t in choice.templates)))
+    monkeypatch.setattr(notetypes, "_template", lambda name: read(name).replace(
+        '<span class="answer-letters">{{Answer}}</span>', "{{Answer}}"))
+    make_deck(tmp_path, "demo", {"cards.yaml": CARDS})
+    build(tmp_path, T1)
+    with collection(tmp_path / "col") as col:
+        assert import_apkg(col, tmp_path / "dist" / "demo.apkg").as_tuple() == (4, 0, 0, 0)
+        model_id = col.models.id_for_name("deckforge Multiple choice")
+        (cid,) = col.find_cards('"note:deckforge Multiple choice"')
+        assert "<script>" not in col.get_card(cid).question() + col.get_card(cid).answer()
+        study(col, 5)  # every card, the choice card too
+        sched, log = schedule(col), revlog(col)
+        assert len(log) == 5
+
+        monkeypatch.undo()
+        assert reimport(tmp_path, col) == (0, 0, 4, 0)  # no note changed: only the note type
+        assert schedule(col) == sched and revlog(col) == log
+        # The learner's note type (same id, no copy) now renders the script on both sides.
+        card = col.get_card(cid)
+        assert card.note().mid == model_id
+        assert not any(m.name.endswith("+") for m in col.models.all_names_and_ids())
+        script = choice.templates[0].script_html
+        assert script.startswith("<script>")
+        assert card.question().endswith(script) and card.answer().endswith(script)
+        assert 'Answer: <span class="answer-letters">B</span>' in card.answer()
+
+        edit(tmp_path, "    answer: 1\n", "    answer: 1\n    shuffle: false\n")
+        build(tmp_path, T2 + 86_400)
+        assert import_apkg(col, tmp_path / "dist" / "demo.apkg").as_tuple() == (0, 1, 3, 0)
+        assert schedule(col) == sched and revlog(col) == log
+        assert '<ol class="choices" data-shuffle="false">' in col.get_card(cid).answer()

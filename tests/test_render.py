@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from deckforge.render import render_inline, render_markdown
+from deckforge.project import load_project
+from deckforge.render import render_fields, render_inline, render_markdown
+from helpers import make_deck
 
 
 @pytest.mark.parametrize(("text", "html"), [
@@ -31,3 +35,22 @@ def test_links_are_not_live() -> None:
 
 def test_inline_has_no_block_elements() -> None:
     assert render_inline("- not a list *but emphasis*") == "- not a list <em>but emphasis</em>"
+
+
+def test_choice_card_that_opts_out_of_shuffling_marks_its_options(tmp_path: Path) -> None:
+    """`shuffle: false` reaches the note as data-shuffle="false" on both option lists, which the
+    choice template's script leaves in the written order; other cards carry no attribute."""
+    make_deck(tmp_path, "d", {"cards.yaml": """
+        cards:
+          - {id: fixed, type: choice, question: Q?, choices: [a, b], answer: 0, shuffle: false}
+          - {id: free, type: choice, question: Q?, choices: [a, b], answer: 0}
+          - {id: explicit, type: choice, question: Q?, choices: [a, b], answer: 0, shuffle: true}
+    """})
+    cards = {c.id: c for c in load_project(tmp_path / "decks").decks[0].cards}
+    fixed = render_fields(cards["fixed"])
+    assert fixed["Choices"].startswith('<ol class="choices" data-shuffle="false"><li ')
+    assert fixed["ChoicesMarked"].startswith('<ol class="choices" data-shuffle="false"><li ')
+    for card_id in ("free", "explicit"):
+        fields = render_fields(cards[card_id])
+        assert fields["Choices"].startswith('<ol class="choices"><li ')
+        assert fields["ChoicesMarked"].startswith('<ol class="choices"><li ')

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from deckforge.notetypes import NOTE_TYPES
 from deckforge.preview import preview_note
 from deckforge.project import load_project
 from helpers import SAMPLE_TEXTS, make_sample_deck
@@ -21,14 +22,27 @@ GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("DECKFORGE_UPDATE_GOLDEN") == "1"
 
 
+# The choice template's script is the same on every card side (tests/test_browser.py runs it):
+# the golden files name it instead of repeating it, so their diffs show the HTML that changed.
+_SCRIPTS = {t.script_html: f"<script>/* templates/{t.script} */</script>\n"
+            for nt in NOTE_TYPES.values() for t in nt.templates if t.script}
+
+
+def _named_scripts(side: str) -> str:
+    for script, name in _SCRIPTS.items():
+        side = side.replace(script, name)
+    return side
+
+
 def _rendered(root: Path) -> dict[str, str]:
     make_sample_deck(root)
     out = {}
     for card in load_project(root / "decks").decks[0].cards:
         parts = [f"<!-- {card.type} card `{card.id}`: one block per Anki card side -->\n"]
         for face in preview_note(card).faces:
-            parts.append(f"<!-- {face.template} (ord {face.ord}) front -->\n{face.question}\n"
-                         f"<!-- {face.template} (ord {face.ord}) back -->\n{face.answer}\n")
+            question, answer = _named_scripts(face.question), _named_scripts(face.answer)
+            parts.append(f"<!-- {face.template} (ord {face.ord}) front -->\n{question}\n"
+                         f"<!-- {face.template} (ord {face.ord}) back -->\n{answer}\n")
         out[f"{card.id}.html"] = "".join(parts)
     return out
 

@@ -30,14 +30,22 @@ class Template:
     requires: tuple[str, tuple[int, ...]] = ("all", (0,))
     """When a note has this card: when "all" or "any" of these fields (by index) are not empty,
     as genanki works it out from the front template (a test compares the two)."""
+    script: str = ""
+    """A script in templates/ that both sides end with, inline: it travels and updates with the
+    note type itself, and no card field ever becomes part of it."""
 
     @property
     def qfmt(self) -> str:
-        return _template(self.front)
+        return _template(self.front) + self.script_html
 
     @property
     def afmt(self) -> str:
-        return _template(self.back)
+        return _template(self.back) + self.script_html
+
+    @property
+    def script_html(self) -> str:
+        """The ``<script>`` element both sides end with, or "" without a script."""
+        return f"<script>\n{_template(self.script)}</script>\n" if self.script else ""
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,8 @@ NOTE_TYPES: dict[str, NoteType] = {
                  (Template("Cloze", "cloze_front.html", "cloze_back.html"),), is_cloze=True),
         NoteType("choice", 1, "deckforge Multiple choice",
                  ("Question", "Choices", "Answer", "ChoicesMarked", "Explanation", "Source"),
-                 (Template("Card 1", "choice_front.html", "choice_back.html", ("any", (0, 1))),)),
+                 (Template("Card 1", "choice_front.html", "choice_back.html", ("any", (0, 1)),
+                           script="choice_shuffle.js"),)),
     )
 }
 

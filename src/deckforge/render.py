@@ -139,7 +139,10 @@ def _choices_html(card: Card, marked: bool, rendered: Sequence[str]) -> str:
         mark = '<span class="mark" aria-label="correct">✓</span> ' if (marked and correct) else ""
         items.append(f'<li class="{cls}"><span class="letter">{LETTERS[i]}</span> '
                      f'<span class="choice-text">{mark}{html_text}</span></li>')
-    return f'<ol class="choices">{"".join(items)}</ol>'
+    # The note type's script (templates/choice_shuffle.js) reorders the options each study day
+    # unless the card opted out; the written order is what shows without JavaScript.
+    keep = "" if card.shuffle else ' data-shuffle="false"'
+    return f'<ol class="choices"{keep}>{"".join(items)}</ol>'
 
 
 def _source_html(card: Card) -> str:
