@@ -11,6 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cloze import Deletion, parse
+from .cloze import card_numbers as cloze_ordinals  # the cards of a cloze field, as Anki counts
+from .compiler import card_deck_name
+from .coverage import as_html, deck_coverage
 from .errors import DeckforgeError, DeckforgeErrors
 from .model import CARD_TYPES, Card, Deck, Project
 from .notetypes import NoteType, note_type_for
@@ -22,10 +26,8 @@ __all__ = ["CardFace", "PreviewNote", "PreviewResult", "card_faces", "cloze_ordi
 _TAG_RE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 # Anki's test for "field is empty" in {{#Field}}: only whitespace, <br> and <div> tags.
 _EMPTY_RE = re.compile(r"(?:\s|</?(?:br|div)\s?/?>)*", re.IGNORECASE)
-_CLOZE_TOKEN_RE = re.compile(r"\{\{c(\d+)::|\}\}")
 _MATHJAX_RE = re.compile(r"(\\[(\[])(.*?)(\\[)\]])", re.DOTALL | re.IGNORECASE)
 _HTML_TAG_RE = re.compile(r"<!--.*?-->|<.*?>", re.DOTALL)
-_MAX_NESTING = 10  # Anki ignores cloze openings nested deeper than this
 
 
 @dataclass(frozen=True)
@@ -110,51 +112,6 @@ def render_template(template: str, fields: Mapping[str, str], ordinal: int, ques
 # --- Clozes ------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Cloze:
-    ordinal: int
-    nodes: list[str | _Cloze]
-    hint: str | None = None
-
-
-def _parse_clozes(text: str) -> list[str | _Cloze]:
-    """Split ``text`` into text and (possibly nested) clozes, forgiving stray markers as Anki does."""
-    output: list[str | _Cloze] = []
-    open_: list[_Cloze] = []
-    pos = 0
-    outer_mark = 0  # where in ``output`` the outermost open cloze began
-
-    def add_text(chunk: str) -> None:
-        if not chunk:
-            return
-        if open_:
-            cloze = open_[-1]
-            head, sep, tail = chunk.partition("::")
-            if sep:
-                chunk, cloze.hint = head, tail
-            cloze.nodes.append(chunk)
-        else:
-            output.append(chunk)
-
-    for m in _CLOZE_TOKEN_RE.finditer(text):
-        add_text(text[pos:m.start()])
-        pos = m.end()
-        if m.group(1) is not None:
-            if not open_:
-                outer_mark = len(output)
-            if len(open_) < _MAX_NESTING:
-                open_.append(_Cloze(int(m.group(1)), []))
-        elif open_:
-            cloze = open_.pop()
-            (open_[-1].nodes if open_ else output).append(cloze)
-        else:
-            output.append("}}")
-    add_text(text[pos:])
-    if open_:  # Anki drops an unclosed deletion and everything after it
-        del output[outer_mark:]
-    return output
-
-
 def _encode_attribute(text: str) -> str:
     """Anki's attribute encoding (the htmlescape crate): every non-alphanumeric Latin-1 character
     becomes a hex entity."""
@@ -172,59 +129,39 @@ def _encode_attribute(text: str) -> str:
     return "".join(out)
 
 
-def _reveal(nodes: list[str | _Cloze], ordinal: int, question: bool) -> str:
+def _reveal(nodes: list[str | Deletion], ordinal: int, question: bool) -> str:
     out: list[str] = []
     for node in nodes:
         if isinstance(node, str):
             out.append(node)
-        elif node.ordinal != ordinal:
-            out.append(f'<span class="cloze-inactive" data-ordinal="{node.ordinal}">'
+        elif node.number != ordinal:
+            out.append(f'<span class="cloze-inactive" data-ordinal="{node.number}">'
                        f"{_reveal(node.nodes, ordinal, question)}</span>")
         elif question:
             hidden = _encode_attribute(_reveal(node.nodes, ordinal, True))
             hint = "..." if node.hint is None else node.hint
-            out.append(f'<span class="cloze" data-cloze="{hidden}" data-ordinal="{node.ordinal}">'
+            out.append(f'<span class="cloze" data-cloze="{hidden}" data-ordinal="{node.number}">'
                        f"[{hint}]</span>")
         else:
-            out.append(f'<span class="cloze" data-ordinal="{node.ordinal}">'
+            out.append(f'<span class="cloze" data-ordinal="{node.number}">'
                        f"{_reveal(node.nodes, ordinal, False)}</span>")
     return "".join(out)
 
 
-def _contains(nodes: list[str | _Cloze], ordinal: int) -> bool:
-    return any(isinstance(n, _Cloze) and (n.ordinal == ordinal or _contains(n.nodes, ordinal))
+def _contains(nodes: list[str | Deletion], ordinal: int) -> bool:
+    return any(isinstance(n, Deletion) and (n.number == ordinal or _contains(n.nodes, ordinal))
                for n in nodes)
 
 
 def render_cloze(text: str, ordinal: int, question: bool) -> str:
     """The ``{{cloze:Field}}`` filter: the deletions of ``ordinal`` hidden (question) or shown."""
-    nodes = _parse_clozes(text)
+    nodes = parse(text)
     if not _contains(nodes, ordinal):
         return ""
     revealed = _reveal(nodes, ordinal, question)
     # Anki removes markup inside MathJax, so a deletion inside \( \) hides without a <span>.
     return _MATHJAX_RE.sub(lambda m: m.group(1) + _HTML_TAG_RE.sub("", m.group(2)) + m.group(3),
                            revealed)
-
-
-def cloze_ordinals(text: str) -> list[int]:
-    """The 1-based numbers of the cloze deletions in ``text``: one Anki card each."""
-    # findall gives the number of each opening and "" for each closing. Deletions that open
-    # and close in turn (by far the most common text) need no parse.
-    tokens = _CLOZE_TOKEN_RE.findall(text)
-    opens, closes = tokens[0::2], tokens[1::2]
-    if len(opens) == len(closes) and "" not in opens and not any(closes):
-        return sorted({n for n in map(int, opens) if n > 0})
-    found: set[int] = set()
-
-    def collect(nodes: list[str | _Cloze]) -> None:
-        for n in nodes:
-            if isinstance(n, _Cloze):
-                found.add(n.ordinal)
-                collect(n.nodes)
-
-    collect(_parse_clozes(text))
-    return sorted(n for n in found if n > 0)
 
 
 # --- Cards of a note ---------------------------------------------------------------------------
@@ -330,13 +267,20 @@ def _group(cards: Sequence[Card], key: Callable[[Card], list[str]]) -> list[tupl
 
 def deck_charts(deck: Deck) -> str:
     """Statistics of a deck as charts: cards per subdeck, per blueprint domain and per type."""
-    by_subdeck = _group(deck.cards, lambda c: [c.subdeck or "(top level)"])
+    by_subdeck = _group(deck.cards, lambda c: [c.home or (c.subdeck if c.id not in deck.start
+                                                          else "") or "(top level)"])
     by_domain = _group(deck.cards, lambda c: [t.split("::", 1)[1] for t in c.tags
                                               if t.startswith("domain::")])
     by_type = [(t, {t: sum(1 for c in deck.cards if c.type == t)}) for t in CARD_TYPES]
     charts = [_chart("Cards per subdeck", by_subdeck), _chart("Cards per blueprint domain", by_domain),
               _chart("Cards per type", [r for r in by_type if sum(r[1].values())])]
     return f'<section class="pv-stats">{_legend()}{"".join(charts)}</section>'
+
+
+def coverage_html(deck: Deck) -> str:
+    """The deck's coverage of its exam (``deckforge coverage``), or nothing without an exam."""
+    found = deck_coverage(deck)
+    return as_html(found) if found is not None else ""
 
 
 def _search_text(card: Card) -> str:
@@ -392,6 +336,14 @@ body.pv.pv-dark { color-scheme: dark; background: #121418; color: #e4e7ec; }
 .pv-legend { grid-column: 1 / -1; margin: 0; display: flex; flex-wrap: wrap; gap: 12px; }
 .pv-key { display: inline-flex; gap: 4px; align-items: center; }
 .pv-chart { margin: 0; min-width: 0; }
+.pv-coverage h2 { font-size: 1em; }
+.pv-coverage { max-width: 100%; overflow-x: auto; }
+.pv-cov { border-collapse: collapse; margin: 0 0 12px; width: 100%; font-size: .9em; }
+.pv-cov th, .pv-cov td { text-align: left; padding: 2px 8px 2px 0; vertical-align: top;
+  overflow-wrap: anywhere; }
+.pv-cov-bar { display: block; width: 100%; max-width: 160px; height: 6px; }
+.pv-weight { fill: #8a8a8a; } .pv-share { fill: #4c78a8; }
+.pv-off td, .pv-gap td { color: #c0392b; font-weight: 600; }
 .pv-chart figcaption { font-weight: 600; margin-bottom: 4px; }
 .pv-row { display: grid; grid-template-columns: minmax(0, 10em) minmax(0, 1fr) 2.5em; gap: 8px;
   align-items: center; font-size: 0.9em; }
@@ -492,15 +444,16 @@ def _page(title: str, body: str, card_css: str) -> str:
 
 def deck_page(deck: Deck, notes: Sequence[PreviewNote], base: Path) -> str:
     """The preview page of one deck: statistics, search, and every card's front and back."""
+    # Grouped by the Anki deck each note lands in; pinned cards first, in their order.
     groups: dict[str, list[PreviewNote]] = {}
-    for note in notes:
-        groups.setdefault(note.card.subdeck, []).append(note)
+    rank = {card_id: i for i, card_id in enumerate(deck.start)}
+    for note in sorted(notes, key=lambda n: rank.get(n.card.id, len(rank))):
+        groups.setdefault(card_deck_name(deck, note.card), []).append(note)
     sections = []
-    for subdeck in sorted(groups):
-        title = f"{deck.name}::{subdeck}" if subdeck else deck.name
+    for title in sorted(groups):
         sections.append(f'<section class="pv-group"><h2>{_esc(title)} '
-                        f'<small>({len(groups[subdeck])})</small></h2>'
-                        + "".join(_note_html(n, base) for n in groups[subdeck]) + "</section>")
+                        f'<small>({len(groups[title])})</small></h2>'
+                        + "".join(_note_html(n, base) for n in groups[title]) + "</section>")
     all_tags = sorted({t for n in notes for t in n.card.tags})
     tags = "".join(f'<button type="button" class="pv-tag" data-tag="{_esc(t)}">{_esc(t)}</button>'
                    for t in all_tags)
@@ -509,7 +462,7 @@ def deck_page(deck: Deck, notes: Sequence[PreviewNote], base: Path) -> str:
     body = (f'<nav class="pv-top"><a href="../index.html" data-keep-theme>All decks</a></nav>'
             f"<h1>{_esc(deck.name)}</h1>{description}"
             f"<p>{len(notes)} cards in YAML, {faces} Anki cards · deck id <code>{_esc(deck.id)}</code></p>"
-            f"{deck_charts(deck)}"
+            f"{deck_charts(deck)}{coverage_html(deck)}"
             '<div class="pv-controls"><input type="search" id="pv-q" '
             'placeholder="Search text, or tag:name" aria-label="Search cards">'
             '<button type="button" id="pv-theme">Dark mode</button>'
