@@ -1,22 +1,28 @@
-"""Property tests: arbitrary input never crashes the loader, validator or project loader, and
-arbitrary card text never renders as live HTML."""
+"""Property tests: arbitrary input never crashes the loader, validator or project loader,
+arbitrary card text never renders as live HTML, and cloze deletions make the cards the real Anki
+engine makes."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from anki.collection import Collection
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from deckforge.cloze import card_numbers, check
 from deckforge.errors import DeckforgeError, DeckforgeErrors
 from deckforge.loader import parse_yaml
 from deckforge.project import load_project
 from deckforge.render import render_fields, render_inline, render_markdown
 from deckforge.schema import validate_document
+from helpers import collection
 
 P = Path("decks/x/cards.yaml")
 FAST = settings(max_examples=150, deadline=None,
@@ -183,3 +189,47 @@ def test_checker_catches_live_html() -> None:
         except AssertionError:
             continue
         raise AssertionError(f"checker accepted {bad!r}")
+
+
+# --- Cloze deletions: deckforge's one parser against the real Anki engine ------------------------
+
+CLOZE_PIECES = st.sampled_from([
+    "{{c1::", "{{c2::", "{{c3::", "{{c12::", "{{c0::", "{{c00::", "{{c01::", "{{c500::",
+    "{{c65535::", "{{c65536::", "{{C1::", "{{c1:", "{{c ٢::", "{{c٢::", "}}", "}", "{{", "::",
+    ":", "a", " ", "b c", "\n", "- ", "é", "*", "`", "\\(", "\\)",
+])
+# Deep nesting reaches Anki's limit of 10 open deletions.
+NESTED = st.builds(lambda depth, inner: "{{c1::" * depth + inner + "}}" * depth,
+                   st.integers(8, 12), st.sampled_from(["x", "{{c2::y}}", "{{c3::z}} w"]))
+CLOZE_TEXT = st.lists(CLOZE_PIECES | NESTED, max_size=16).map("".join)
+
+
+@pytest.fixture(scope="module")
+def anki_cloze(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Collection, Any]]:
+    with collection(tmp_path_factory.mktemp("anki-cloze-count")) as col:
+        yield col, col.models.by_name("Cloze")
+
+
+def _anki_cards(anki: tuple[Collection, Any], text: str) -> list[int]:
+    col, model = anki
+    note = col.new_note(model)
+    note["Text"] = text
+    col.add_note(note, col.decks.id("Default"))
+    return sorted(card.ord + 1 for card in note.cards())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(CLOZE_TEXT)
+@example("{{c0::x}}")
+@example("{{c00::x}} {{c2::y}}")
+@example("{{c1::" * 11 + "{{c2::x}}" + "}}" * 11)
+@example("{{c65536::a {{c2::b}}")
+def test_cloze_card_numbers_match_the_anki_engine(anki_cloze: tuple[Collection, Any], text: str) -> None:
+    ours = card_numbers(text)
+    # Anki gives a note without a deletion one (error) card, numbered 1; deckforge never ships one.
+    assert (ours or [1]) == _anki_cards(anki_cloze, text)
+    if not check(text):
+        # Text that validates makes exactly the cards deckforge counts, at least one, and its
+        # rendered field (what the .apkg holds) makes the same.
+        assert ours
+        assert card_numbers(render_markdown(text, {})) == ours

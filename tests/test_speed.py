@@ -748,16 +748,9 @@ def test_a_rebuild_after_an_edit_needs_no_jsonschema_nor_genanki(tmp_path: Path)
 @given(st.lists(st.sampled_from(["{{c1::", "{{c2::", "{{c0::", "{{c12::", "}}", "a", "::h", " "]),
                 max_size=12).map("".join))
 def test_cloze_numbers_without_a_parse_are_the_parsed_ones(text: str) -> None:
-    from deckforge.preview import _Cloze, _parse_clozes, cloze_ordinals
+    from deckforge.cloze import card_numbers, deletions
 
-    found: set[int] = set()
-    stack = list(_parse_clozes(text))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _Cloze):
-            found.add(node.ordinal)
-            stack.extend(node.nodes)
-    assert cloze_ordinals(text) == sorted(n for n in found if n > 0)
+    assert card_numbers(text) == sorted({d.number for d in deletions(text) if d.number > 0})
 
 
 @settings(max_examples=1000, deadline=None)

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import cloze
 from .errors import DeckforgeError, DeckforgeErrors, display_path
 from .loader import RawDocument, load_yaml
 from .model import Card, Deck, Project
-from .project import CLOZE_RE, validate_paths
+from .project import validate_paths
 
 __all__ = ["CONFIG_NAME", "RULES", "Finding", "LintConfig", "Rule", "lint_paths", "lint_project",
            "load_config"]
@@ -174,7 +175,6 @@ class _Positions:
         return doc.key_position(("cards", i, name))
 
 
-_CLOZE_MARKUP = re.compile(r"\{\{c\d+::|::[^{}]*?\}\}|\}\}")
 _WORD = re.compile(r"\w+")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.MULTILINE)
 _TODO = re.compile(r"\bTODO\b")
@@ -188,7 +188,7 @@ will shall may might must has have had there their they them you your i we our s
 
 def _question(card: Card) -> str:
     if card.type == "cloze":
-        return _CLOZE_MARKUP.sub(" ", card.field("text"))
+        return cloze.plain_text(card.field("text"))
     return card.field("question" if card.type == "choice" else "front")
 
 
@@ -253,7 +253,7 @@ class _Linter:
                          f"answer has {words} words (more than {cfg.max_answer_words})",
                          "keep one idea per card: shorten the answer or split the card")
         if card.type == "cloze":
-            numbers = sorted({int(n) for n in CLOZE_RE.findall(card.field("text"))})
+            numbers = cloze.card_numbers(card.field("text"))
             if len(numbers) > cfg.max_clozes:
                 self.add(card, "too-many-clozes", "text",
                          f"cloze has {len(numbers)} deletion numbers (more than {cfg.max_clozes})",

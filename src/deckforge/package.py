@@ -20,9 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .cloze import card_numbers
 from .compiler import CompiledDeck, CompiledNote
 from .notetypes import NOTE_TYPES, NoteType
-from .preview import cloze_ordinals
 
 if TYPE_CHECKING:
     import genanki
@@ -122,7 +122,7 @@ def card_ordinals(nt: NoteType, fields: Sequence[str]) -> tuple[int, ...]:
     would make them (cloze deletions counted the way Anki counts them)."""
     if nt.is_cloze:
         # genanki finds clozes with a regex that misses nested ones; use Anki's parsing.
-        return tuple(n - 1 for n in cloze_ordinals(fields[nt.fields.index("Text")]))
+        return tuple(n - 1 for n in card_numbers(fields[nt.fields.index("Text")]))
     return tuple(o for o, t in enumerate(nt.templates)
                  if (any if t.requires[0] == "any" else all)(fields[i] for i in t.requires[1]))
 
@@ -373,7 +373,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
             # genanki finds clozes with a regex that misses nested ones ({{c1::a {{c2::b}}}});
             # Anki does not add cards on import, so use Anki's own parsing of the deletions.
             text = note.fields[note.note_type.fields.index("Text")]
-            gnote.cards = [genanki.Card(n - 1) for n in cloze_ordinals(text)]
+            gnote.cards = [genanki.Card(n - 1) for n in card_numbers(text)]
         gdecks[note.deck_name].add_note(gnote)
     layout = layout_of(deck)
     timestamp = layout.timestamp

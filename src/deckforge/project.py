@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
+from . import cloze
 from .cache import cached_notes, load_checked, notes_cache_enabled, store_notes
 from .compiler import DeckNotes, NoteSource, note_source
 from .errors import DeckforgeError, DeckforgeErrors, display_path
@@ -20,26 +20,35 @@ from .model import Card, Deck, Project, SourceRef
 from .render import image_sources
 from .schema import card_fields
 
-__all__ = ["CLOZE_RE", "anki_card_count", "deck_stats", "find_deck_folders", "load_notes",
+__all__ = ["anki_card_count", "deck_stats", "find_deck_folders", "load_notes",
            "load_project", "standalone_notes", "validate_paths"]
 
-CLOZE_RE = re.compile(r"\{\{c(\d+)::")
 _TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
 
 
-_CLOZE_TOKEN_RE = re.compile(r"\{\{c\d+::|\}\}")
-
-
-def _unclosed_cloze(text: str) -> str:
-    """The first cloze opening (``{{c1::``) that no ``}}`` closes, or ''."""
-    open_tokens: list[str] = []
-    for m in _CLOZE_TOKEN_RE.finditer(text):
-        if m.group(0) == "}}":
-            if open_tokens:
-                open_tokens.pop()
-        else:
-            open_tokens.append(m.group(0))
-    return open_tokens[0] if open_tokens else ""
+def _position_in(doc: RawDocument, path: tuple[Any, ...], text: str, offset: int,
+                 token: str) -> tuple[int, int]:
+    """Where the file writes ``token``, found at ``offset`` of the text value at ``path``: the
+    same occurrence of it, counted from where the value starts (the value's own position when
+    the file spells it differently, e.g. with escapes)."""
+    line, col = doc.position(path)
+    if not token:
+        return line, col
+    try:
+        lines = doc.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return line, col
+    skip = text.count(token, 0, offset)
+    row, start = line - 1, col - 1
+    while row < len(lines):
+        at = lines[row].find(token, start)
+        while at >= 0 and skip:
+            skip -= 1
+            at = lines[row].find(token, at + 1)
+        if at >= 0:
+            return row + 1, at + 1
+        row, start = row + 1, 0
+    return line, col
 
 
 # Many cards cite the same source; the parsed citation is immutable, so one object serves all.
@@ -195,15 +204,13 @@ class _Loader:
                 self.errors.append(doc.error((*where, name), f"`{name}` is empty",
                                              f"write the {name} text after `{name}:`"))
                 ok = False
-        if card_type == "cloze" and not CLOZE_RE.search(raw["text"]):
-            self.errors.append(doc.error((*where, "text"), "cloze text has no deletion",
-                                         "mark what to hide as {{c1::hidden text}}"))
-            ok = False
-        elif card_type == "cloze" and (unclosed := _unclosed_cloze(raw["text"])):
-            self.errors.append(doc.error((*where, "text"), f"cloze deletion `{unclosed}` is never closed",
-                                         "end every deletion with }} — Anki drops the text after an "
-                                         "unclosed one"))
-            ok = False
+        if card_type == "cloze":
+            for problem in cloze.check(raw["text"]):
+                at = (*where, "text")
+                line, col = _position_in(doc, at, raw["text"], problem.offset, problem.token)
+                self.errors.append(DeckforgeError(str(doc.path), line, col, problem.message,
+                                                  problem.hint, "cards.text"))
+                ok = False
         answer: tuple[int, ...] = ()
         choices: tuple[str, ...] = ()
         if card_type == "choice":
@@ -501,8 +508,7 @@ def anki_card_count(card: Card) -> int:
     if card.type == "reversible":
         return 2
     if card.type == "cloze":
-        numbers = {int(n) for name, text in card.fields if name == "text" for n in CLOZE_RE.findall(text)}
-        return len(numbers)
+        return len(cloze.card_numbers(card.field("text")))
     return 1
 
 
