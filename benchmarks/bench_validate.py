@@ -44,10 +44,32 @@ def cold(args: list[str], decks: Path) -> Callable[[], object]:
     return run
 
 
+def synthetic_project(n: int) -> object:
+    """``n`` choice questions on one frame with random words: the pattern rule's worst case
+    (every question shares its frame with every other)."""
+    import random
+
+    from deckforge.model import Card, Deck, Project, SourceRef
+
+    rng = random.Random(12)
+    words = [f"word{i}" for i in range(3000)]
+    path = Path("synthetic.yaml")
+    cards = tuple(Card(
+        id=f"q{i}", type="choice",
+        fields=(("question", "A team needs " + " ".join(rng.choice(words) for _ in range(12))
+                 + f" on system {i}. Which design fits best?"),),
+        choices=("Alpha beta", "Gamma delta", "Epsilon zeta", "Eta theta"), answer=(i % 4,),
+        tags=(), sources=(SourceRef("book", "ch1", ""),), as_of="", notes="", lint_ignore=(),
+        subdeck="", path=path, line=i + 2, col=5) for i in range(n))
+    return Project(Path("."), (Deck("synthetic", "Synthetic", "", Path("."), cards, (path,)),), {})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--decks", type=Path, default=ROOT / "decks")
+    parser.add_argument("--scale", type=int, default=50_000,
+                        help="choice questions in the synthetic project linted once")
     opts = parser.parse_args()
 
     from deckforge.lint import LintConfig, lint_project
@@ -63,6 +85,8 @@ def main() -> int:
     today = dt.date(2026, 11, 28)
     report("lint rules only, in-process",
            timed(lambda: lint_project(project, LintConfig(), today), opts.runs))
+    big = synthetic_project(opts.scale)
+    report(f"lint rules, {opts.scale:,} questions", timed(lambda: lint_project(big, LintConfig(), today), 1))
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import deckforge.cli"], check=True)
     print(f"{'python + import deckforge.cli':<34} {(time.perf_counter() - start) * 1000:7.1f} ms (one run)")

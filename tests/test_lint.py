@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
-import time
 from pathlib import Path
 
 from deckforge.lint import Finding, LintConfig, lint_project
@@ -140,10 +139,20 @@ def test_lint_ignore_on_either_card_silences_a_duplicate(tmp_path: Path) -> None
     assert rules_of(tmp_path) == []
 
 
-def test_duplicates_across_decks_are_not_findings(tmp_path: Path) -> None:
-    deck(tmp_path, "  - {id: a, front: Same?, back: One., source: book#ch1}\n")
-    make_deck(tmp_path, "e", {"c.yaml": "cards:\n  - {id: a, front: Same?, back: One., source: book#ch1}\n"})
-    assert rules_of(tmp_path) == []
+def test_duplicates_across_decks_are_findings(tmp_path: Path) -> None:
+    # A learner who imports both decks reviews both cards.
+    deck(tmp_path, """\
+      - {id: a, front: Same?, back: One., source: book#ch1}
+      - {id: b, front: Which store serves features online for quick lookups?, back: X., source: book#ch1}
+    """)
+    other = make_deck(tmp_path, "e", {"c.yaml": "cards:\n"
+                                      "  - {id: a, front: Same?, back: One., source: book#ch1}\n"
+                                      "  - {id: b, front: Which store serves features online for "
+                                      "fast lookups?, back: X., source: book#ch1}\n"})
+    findings = json.loads(lint(tmp_path, "--format", "json")[1])
+    assert [(f["path"], f["line"], f["rule"]) for f in findings] == [
+        (str(other / "c.yaml"), 2, "duplicate-question"),
+        (str(other / "c.yaml"), 3, "near-duplicate-question")]
 
 
 def test_answer_rules(tmp_path: Path) -> None:
@@ -197,6 +206,211 @@ def test_cloze_and_choice_rules(tmp_path: Path) -> None:
     assert "warning[too-many-clozes]: cloze has 6 deletion numbers (more than 5)" in out
     assert "warning[few-choices]: only 2 choices (fewer than 3)" in out
     assert rules_of(tmp_path) == [(4, "too-many-clozes"), (13, "few-choices")]
+
+
+def only(root: Path, *rules: str) -> None:
+    """Turn off every rule but ``rules`` (in decks/lint.yaml), to look at them alone."""
+    from deckforge.lint import RULES
+
+    write(root / "decks" / "lint.yaml", f"disable: {json.dumps(sorted(set(RULES) - set(rules)))}\n")
+
+
+def choice(card_id: str, options: list[str], answer: object = 0, question: str = "",
+           extra: str = "") -> str:
+    """A choice card in the flow style the deck helper indents."""
+    question = question or f"Which option is right for case {card_id}?"
+    return (f"- id: {card_id}\n  type: choice\n  question: {question}\n"
+            f"  choices: {json.dumps(options)}\n  answer: {json.dumps(answer)}\n"
+            f"  source: book#ch1\n{extra}")
+
+
+def test_longest_option_fires_on_a_single_key_far_longer_than_the_others(tmp_path: Path) -> None:
+    only(tmp_path, "longest-option")
+    path = deck(tmp_path, choice("long", ["Use the managed feature store with online serving",
+                                          "Retrain", "Add layers", "Lower the bar"])
+                + choice("even", ["Use a feature store", "Retrain nightly", "Add two layers",
+                                  "Lower the threshold"])
+                + choice("not-longest", ["Use the managed store", "Retrain", "Add layers",
+                                         "Lower the threshold, then retrain every single night"]))
+    code, out = lint(tmp_path)
+    assert out.startswith(
+        f"{path}:5:5: warning[longest-option]: the right option is 4.9× as long as the others on "
+        "average (more than 1.5×)\n"
+        "  hint: write each wrong option to the same length, shape and detail as the key\n")
+    assert rules_of(tmp_path) == [(5, "longest-option")]
+
+
+def test_longest_option_with_several_right_options(tmp_path: Path) -> None:
+    only(tmp_path, "longest-option")
+    # Several keys give themselves away together when every one is longer than every distractor.
+    deck(tmp_path, choice("both-long", ["Stream the events into a windowed aggregation",
+                                        "Cache the features next to the endpoint for reads",
+                                        "Retrain", "Add layers"], [0, 1])
+         + choice("one-short", ["Stream the events into a windowed aggregation", "Cache",
+                                "Retrain", "Add layers"], [0, 1]))
+    assert rules_of(tmp_path) == [(5, "longest-option")]
+    with (tmp_path / "decks" / "lint.yaml").open("a", encoding="utf-8") as config:
+        config.write("longest_option_percent: 600\n")
+    assert rules_of(tmp_path) == []
+
+
+def test_longest_option_share_is_reported_once_at_deck_yaml(tmp_path: Path) -> None:
+    only(tmp_path, "longest-option-share")
+    # In 3 of 7 questions the key is strictly longest, but never by 1.5x: only the share fires.
+    keys = [choice(f"q{i}", ["Batch scoring job", "Online endpoint", "Stream job", "Notebook run"],
+                   0 if i < 3 else 2) for i in range(7)]
+    path = deck(tmp_path, "".join(keys))
+    meta = path.parent / "deck.yaml"
+    code, out = lint(tmp_path)
+    assert out == (
+        f"{meta}:1:1: warning[longest-option-share]: in 3 of 7 questions of deck `d` (43%, more "
+        "than 35%) the right option is the longest, e.g. `q0`, `q1`, `q2`\n"
+        "  hint: learners learn to pick the longest option: give the longest length to a wrong "
+        "option as often as to the right one\n1 warning\n")
+
+
+def test_longest_option_share_leaves_out_cards_that_ignore_it(tmp_path: Path) -> None:
+    only(tmp_path, "longest-option-share")
+    # lint_ignore on a card takes it out of the count: 2 of 6 (33%) is not more than 35%.
+    keys = [choice(f"q{i}", ["Batch scoring job", "Online endpoint", "Stream job", "Notebook run"],
+                   0 if i < 3 else 2, extra="  lint_ignore: [longest-option-share]\n" if i == 0 else "")
+            for i in range(7)]
+    deck(tmp_path, "".join(keys))
+    assert rules_of(tmp_path) == []
+
+
+def test_longest_option_share_needs_five_questions(tmp_path: Path) -> None:
+    only(tmp_path, "longest-option-share")
+    deck(tmp_path, "".join(choice(f"q{i}", ["Batch scoring job", "Online endpoint", "Stream job",
+                                            "Notebook run"]) for i in range(4)))
+    assert rules_of(tmp_path) == []
+
+
+def test_all_of_the_above(tmp_path: Path) -> None:
+    only(tmp_path, "all-of-the-above")
+    path = deck(tmp_path, choice("above", ["Retrain", "Add layers", "Lower the bar",
+                                           "All of the above"], 3)
+                + choice("both", ["Retrain", "Add layers", "Both A and B", "Lower the bar"], 2)
+                + choice("fine", ["Retrain on all of the previous day's data", "Add layers",
+                                  "Use both Dataflow and Dataproc", "Lower the bar"], 0))
+    code, out = lint(tmp_path)
+    assert (f'{path}:5:57: warning[all-of-the-above]: option 3 ("All of the above") refers to '
+            "the other options\n") in out
+    assert rules_of(tmp_path) == [(5, "all-of-the-above"), (11, "all-of-the-above")]
+
+
+SCENARIO = ("A fraud team needs the number of card transactions in the last {n} minutes per card, "
+            "computed continuously from a {bus} stream and fresh within seconds. Which design fits?")
+
+
+def test_near_duplicate_questions_follow_one_pattern_across_decks(tmp_path: Path) -> None:
+    only(tmp_path, "near-duplicate-question")
+    # The same scenario with the vendor, figures and key product swapped.
+    path = deck(tmp_path, choice("aws", ["A Managed Service for Apache Flink sliding window",
+                                         "A nightly Glue job", "A Lambda per event", "Athena"],
+                                 question=SCENARIO.format(n=5, bus="Kinesis")))
+    other = make_deck(tmp_path, "e", {"c.yaml": "cards:\n" + textwrap.indent(
+        choice("dbx", ["A Structured Streaming sliding window", "A nightly job",
+                       "An endpoint per event", "SQL warehouse"],
+               question=SCENARIO.format(n=10, bus="Kafka").replace("fraud team", "risk team")),
+        "  ")})
+    code, out = lint(tmp_path)
+    assert out.startswith(
+        f"{other / 'c.yaml'}:4:5: warning[near-duplicate-question]: question follows the same "
+        f"pattern as card `aws` ({path}:4): 88% of the content words of stem and key are shared "
+        "(more than 20%)\n")
+    assert rules_of(tmp_path) == [(4, "near-duplicate-question")]
+
+
+def test_distinct_questions_do_not_follow_one_pattern(tmp_path: Path) -> None:
+    only(tmp_path, "near-duplicate-question")
+    deck(tmp_path, choice("stream", ["A sliding window", "A nightly job", "An endpoint", "SQL"],
+                          question=SCENARIO.format(n=5, bus="Kinesis"))
+         + choice("batch", ["A scheduled batch scoring job", "An endpoint", "A stream", "SQL"],
+                  question="Marketing needs churn scores for 50 million customers once a week, "
+                           "written to a table that campaign tools read. Which design fits?"))
+    assert rules_of(tmp_path) == []
+
+
+def test_lint_ignore_on_either_question_silences_a_pattern(tmp_path: Path) -> None:
+    only(tmp_path, "near-duplicate-question")
+    deck(tmp_path, choice("one", ["A sliding window", "A nightly job", "An endpoint", "SQL"],
+                          question=SCENARIO.format(n=5, bus="Kinesis"),
+                          extra="  lint_ignore: [near-duplicate-question]\n")
+         + choice("two", ["A sliding window", "A nightly job", "An endpoint", "SQL"],
+                  question=SCENARIO.format(n=10, bus="Kafka")))
+    assert rules_of(tmp_path) == []
+
+
+def test_an_exact_duplicate_question_is_not_also_a_pattern(tmp_path: Path) -> None:
+    only(tmp_path, "duplicate-question", "near-duplicate-question")
+    deck(tmp_path, choice("one", ["A sliding window", "A nightly job", "An endpoint", "SQL"],
+                          question=SCENARIO.format(n=5, bus="Kinesis"))
+         + choice("two", ["A sliding window", "A nightly job", "An endpoint", "SQL"],
+                  question=SCENARIO.format(n=5, bus="Kinesis")))
+    assert rules_of(tmp_path) == [(10, "duplicate-question")]
+
+
+def test_cloze_multi_fact(tmp_path: Path) -> None:
+    only(tmp_path, "cloze-multi-fact")
+    path = deck(tmp_path, """\
+      - id: list
+        type: cloze
+        text: "Domain 4 covers {{c1::performance, availability and scalability}}."
+        source: book#ch1
+      - id: weight
+        type: cloze
+        text: "1. {{c1::Data Engineering — 20%}}; 2. {{c2::Modeling — 36%}}."
+        source: book#ch1
+      - id: same-number
+        type: cloze
+        text: "Ingestion: {{c1::Kinesis}}, {{c1::Firehose}} and {{c1::Glue}}."
+        source: book#ch1
+      - id: split-pair
+        type: cloze
+        text: "{{c1::Modeling}} weighs {{c1::36%}}."
+        source: book#ch1
+      - id: lines
+        type: cloze
+        text: |
+          Topics: {{c1::
+          - drift
+          - skew}}
+        source: book#ch1
+      - id: good
+        type: cloze
+        text: "Modeling weighs {{c1::36%}}; ingestion uses {{c2::Kinesis}}, {{c3::Firehose}} and {{c4::Glue}}."
+        source: book#ch1
+      - id: one-name-with-and
+        type: cloze
+        text: "Domain 2 is {{c1::Collaborating within and across teams to manage data and models}}."
+        source: book#ch1
+    """)
+    code, out = lint(tmp_path)
+    assert (f"{path}:4:5: warning[cloze-multi-fact]: deletion `{{{{c1::performance, availability "
+            "and scalability}}` hides a list of 3 items\n") in out
+    assert ("warning[cloze-multi-fact]: deletion `{{c1::Data Engineering — 20%}}` hides a name and "
+            "its number (and 1 more)\n") in out
+    assert "warning[cloze-multi-fact]: card c1 hides 3 deletions, a list of 3 items\n" in out
+    assert "warning[cloze-multi-fact]: card c1 hides a name and its number\n" in out
+    assert rules_of(tmp_path) == [(4, "cloze-multi-fact"), (8, "cloze-multi-fact"),
+                                  (12, "cloze-multi-fact"), (16, "cloze-multi-fact"),
+                                  (20, "cloze-multi-fact")]
+
+
+def test_cloze_with_c0_never_reaches_lint(tmp_path: Path) -> None:
+    # lint validates first: the deletion numbered 0 is an error (exit 1), not a finding.
+    path = deck(tmp_path, """\
+      - id: zero
+        type: cloze
+        text: The fee is {{c0::USD 200}}.
+        source: book#ch1
+    """)
+    result = run(tmp_path, "lint", "--today", TODAY)
+    assert result.exit_code == 1
+    assert (f"{path}:4:22: error: cloze deletion `{{{{c0::` is numbered 0: numbers start at 1\n"
+            "  hint: write {{c1::...}}: each number makes one Anki card, and Anki makes none for c0\n"
+            ) in result.output
 
 
 def test_stale_as_of_is_judged_against_today(tmp_path: Path) -> None:
@@ -321,8 +535,7 @@ def test_near_duplicates_scale_linearly(tmp_path: Path) -> None:
              for i in range(50_000)]
     cards.append(card(50_000, "What does component a7 of system b7 do for group c7?", path))
     project = Project(tmp_path, (Deck("d", "D", "", tmp_path, tuple(cards), (path,)),), {})
-    start = time.perf_counter()
+    # (Timing is measured in benchmarks/bench_validate.py; a pairwise check would not finish.)
     findings = lint_project(project, LintConfig(), dt.date(2026, 11, 28))
-    assert time.perf_counter() - start < 5
     assert [(f.line, f.rule, f.message) for f in findings] == [
         (50_002, "near-duplicate-question", f"question is almost the same as card `c7` ({path}:9)")]

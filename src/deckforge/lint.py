@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +32,13 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {r.name: r for r in (
-    Rule("duplicate-question", "two cards of a deck ask the same question (after normalising case, "
-         "punctuation and Markdown): learners review one fact twice and answers interfere"),
-    Rule("near-duplicate-question", "two questions use the same content words, or differ in only "
-         "one: usually the same card written twice"),
+    Rule("duplicate-question", "two cards ask the same question (after normalising case, "
+         "punctuation and Markdown), in one deck or in two: learners review one fact twice and "
+         "answers interfere"),
+    Rule("near-duplicate-question", "two questions, in one deck or in two, use the same content "
+         "words or differ in only one; or two choice questions follow one pattern with the nouns "
+         "changed (more than near_duplicate_percent of the content words of stem and key shared, "
+         "names and numbers left out): the pattern is taught once, then nothing"),
     Rule("long-answer", "a basic answer longer than max_answer_words: one card should test one "
          "idea, and long answers are graded loosely"),
     Rule("list-answer", "a basic answer that is a Markdown list of more than max_list_items "
@@ -42,6 +46,20 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("too-many-clozes", "a cloze note with more than max_clozes deletion numbers: each is a "
          "card, and many cards from one sentence feel repetitive"),
     Rule("few-choices", "a choice card with fewer than min_choices options: guessing is too easy"),
+    Rule("longest-option", "the right option is the longest by a wide margin (longer than every "
+         "other and more than longest_option_percent of their mean length; with several right "
+         "options: all of them longer than every wrong one and on average that much longer): "
+         "learners pick it without reading"),
+    Rule("longest-option-share", "in a deck of 5 or more choice questions, the right option is "
+         "strictly the longest in more than longest_share_percent of them (reported once, at "
+         "deck.yaml): learners learn to pick the longest"),
+    Rule("all-of-the-above", "an option such as \"all of the above\", \"none of the above\" or "
+         "\"both A and B\": answerable by elimination, and meaningless once options are "
+         "shuffled"),
+    Rule("cloze-multi-fact", "a cloze card hides more than one fact: one deletion holding a list "
+         "(3 or more items, or Markdown list lines) or a name with its weight or number "
+         "(\"Modeling — 36%\"), or deletions of one number that together hide a list or a "
+         "name and its number"),
     Rule("missing-source", "a card without `source`: reviewers cannot check the fact"),
     Rule("stale-as-of", "`as_of` older than stale_after_months: the fact may have changed "
          "(prices, versions, exam details); check it and update the date"),
@@ -97,11 +115,15 @@ class LintConfig:
     max_clozes: int = 5
     min_choices: int = 3
     stale_after_months: int = 18
+    longest_option_percent: int = 150
+    longest_share_percent: int = 35
+    near_duplicate_percent: int = 20
     disable: frozenset[str] = field(default_factory=frozenset)
 
 
 _SETTINGS = ("max_answer_words", "max_list_items", "max_clozes", "min_choices",
-             "stale_after_months")
+             "stale_after_months", "longest_option_percent", "longest_share_percent",
+             "near_duplicate_percent")
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
@@ -167,13 +189,15 @@ class _Positions:
                                 for i in range(len(cards))} if doc and isinstance(cards, list) else {}
         return self.docs[path]
 
-    def of(self, card: Card, name: str) -> tuple[int, int]:
+    def of(self, card: Card, name: str, item: int | None = None) -> tuple[int, int]:
+        """Where field ``name`` of ``card`` is written (its ``item``-th entry, for a list)."""
         doc = self.doc(card.path)
         i = self.index.get(card.path, {}).get((card.line, card.col))
         if doc is None or i is None:
             return card.line, card.col
+        if item is not None:
+            return doc.position(("cards", i, name, item))
         return doc.key_position(("cards", i, name))
-
 
 _WORD = re.compile(r"\w+")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+\S", re.MULTILINE)
@@ -196,6 +220,155 @@ def _question_field(card: Card) -> str:
     return {"cloze": "text", "choice": "question"}.get(card.type, "front")
 
 
+# --- Options of choice questions -----------------------------------------------------------------
+
+_MARKUP = re.compile(r"[*_`]+")
+
+
+def _length(option: str) -> int:
+    """An option's length as a learner sees it: Markdown marks dropped, spaces collapsed."""
+    return len(" ".join(_MARKUP.sub("", option).split()))
+
+
+def _key_margin(card: Card) -> tuple[float, bool] | None:
+    """For a choice card with right and wrong options: (how many times longer the right
+    option(s) are than the mean of the wrong ones, whether a right option is strictly the
+    longest of all); None when there is nothing to compare."""
+    lengths = [_length(c) for c in card.choices]
+    right = [lengths[i] for i in sorted(set(card.answer)) if i < len(lengths)]
+    wrong = [n for i, n in enumerate(lengths) if i not in card.answer]
+    if not right or not wrong:
+        return None
+    mean_wrong = sum(wrong) / len(wrong)
+    longest = max(lengths)
+    strictly = lengths.count(longest) == 1 and longest in right
+    if len(right) == 1:
+        ratio = right[0] / mean_wrong if right[0] > max(wrong) and mean_wrong else 0.0
+    else:  # several right options give themselves away together: all longer than every wrong one
+        ratio = (sum(right) / len(right)) / mean_wrong if min(right) > max(wrong) and mean_wrong else 0.0
+    return ratio, strictly
+
+
+_ABOVE = re.compile(
+    r"\b(?:all|none|any|both|neither|either)\s+(?:of\s+)?(?:the\s+)?(?:above\b|(?:previous|preceding)\s+"
+    r"(?:options|answers|choices)\b)"
+    r"|\b(?:all|none|both|neither)\s+of\s+(?:these|those|them|the\s+(?:options|answers|choices))\b"
+    r"|\b(?:[Bb]oth|[Ee]ither|[Nn]either|[Oo]ptions?|[Aa]nswers?)\s+\(?[A-F1-9]\)?\s*(?:,\s*\(?[A-F1-9]\)?\s*)*"
+    r"(?:and|or|nor|&)\s+\(?[A-F1-9]\)?(?![\w-])"
+    r"|^\s*\(?[A-F]\)?\s*(?:and|&)\s+\(?[A-F]\)?(?:\s+only)?\s*\.?\s*$",
+    re.IGNORECASE)
+
+
+def _refers_to_options(option: str) -> bool:
+    return bool(_ABOVE.search(" ".join(_MARKUP.sub("", option).split())))
+
+
+# --- Facts a cloze deletion hides ------------------------------------------------------------------
+
+_SEPARATOR = re.compile(r"[,;]\s+")
+_CONJUNCTION = re.compile(r"\s(?:and|or|&)\s", re.IGNORECASE)
+# A name, then a dash, colon or bracket, then a figure: "Modeling — 36%", "EDA (24%)".
+_NAME_AND_NUMBER = re.compile(r"[^\W\d_]{2,}[^\d\n]*?(?:\s[—–-]\s*|:\s*|\(\s*)[~≈]?\d")
+_NUMBER_ONLY = re.compile(r"[~≈]?\s*\d[\d.,]*\s*(?:%|[–-]\s*\d[\d.,]*\s*%?)?")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def _items(text: str) -> int:
+    """How many list items ``text`` holds: Markdown list lines, or parts separated by commas or
+    semicolons (with "and"/"or" before the last one counting as one more)."""
+    lines = len(_LIST_ITEM.findall(text))
+    if lines >= 2:
+        return lines
+    parts = _SEPARATOR.split(" ".join(text.split()))
+    if len(parts) == 1:
+        return 1
+    last = parts[-1]
+    joined = _CONJUNCTION.search(last)
+    return len(parts) + (1 if joined and joined.start() > 0 else 0)
+
+
+def _multi_fact(text: str) -> list[str]:
+    """What in the cloze text ``text`` hides more than one fact on one card, described."""
+    found: list[str] = []
+    by_number: dict[int, list[cloze.Deletion]] = {}
+    for d in cloze.deletions(text):
+        by_number.setdefault(d.number, []).append(d)
+        hidden = " ".join(d.text.split())
+        items = _items(d.text)
+        if items >= 3 or len(_LIST_ITEM.findall(d.text)) >= 2:
+            found.append(f"deletion `{d.opening}{_clip(hidden)}}}}}` hides a list of {items} items")
+        elif _NAME_AND_NUMBER.search(hidden):
+            found.append(f"deletion `{d.opening}{_clip(hidden)}}}}}` hides a name and its number")
+    for number, group in sorted(by_number.items()):
+        if len(group) < 2:
+            continue
+        texts = [" ".join(d.text.split()) for d in group]
+        items = sum(_items(t) for t in texts)
+        if items >= 3:
+            found.append(f"card c{number} hides {len(group)} deletions, a list of {items} items")
+        elif any(_NUMBER_ONLY.fullmatch(t) for t in texts) and \
+                any(_LETTERS.search(t) and not re.search(r"\d", t) for t in texts):
+            found.append(f"card c{number} hides a name and its number")
+    return found
+
+
+def _clip(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+# --- Questions that follow one pattern -------------------------------------------------------------
+
+# Names (capitalised inside a sentence, or with two capitals: SageMaker, BigQuery, AWS) and
+# figures are masked: a question that swaps them keeps its pattern.
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d[\w.,%-]*")
+_SENTENCE_ENDS = frozenset(".!?:;\"“(\n")
+# Also left out: the words every exam question uses ("which approach fits best?", "the team
+# needs a model"), which would make any two questions look alike.
+_PATTERN_STOPWORDS = _STOPWORDS | frozenset("""
+not no so but if than then each every one he she her his him best most first more new same over
+fit fits need needs want wants model models team approach use should
+""".split())  # noqa: SIM905 - a word list reads better as text
+_MIN_PATTERN_WORDS = 5
+_COMMON_WORD = 100
+_MIN_SHARE_QUESTIONS = 5
+
+
+def _stem(word: str) -> str:
+    for suffix in ("'s", "’s", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            return word[:-len(suffix)]
+    return word
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    i = at - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_ENDS
+
+
+def _pattern_words(text: str) -> frozenset[str]:
+    """The content words of ``text`` that make its pattern: stemmed, names and figures left out."""
+    text = _MARKUP.sub("", text)
+    words = set()
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        if word[0].isdigit():
+            continue
+        lower = word.lower()
+        if lower != word and (sum(c.isupper() for c in word) > 1
+                              or not _starts_sentence(text, m.start())):
+            continue
+        if lower not in _PATTERN_STOPWORDS:
+            words.add(_stem(lower))
+    return frozenset(words)
+
+
+def _choice_pattern(card: Card) -> frozenset[str]:
+    key = " ".join(card.choices[i] for i in card.answer if i < len(card.choices))
+    return _pattern_words(card.field("question") + "\n" + key)
+
+
 class _Linter:
     def __init__(self, project: Project, config: LintConfig, today: dt.date) -> None:
         self.project = project
@@ -203,6 +376,10 @@ class _Linter:
         self.today = today
         self.positions = _Positions()
         self.findings: set[Finding] = set()
+        self.margins: dict[tuple[str, int, int], tuple[float, bool] | None] = {}
+        """Per choice card: what ``_key_margin`` says of it."""
+        self.reported: set[tuple[str, int, int]] = set()
+        """Cards already reported as duplicates or near-duplicates (by their words)."""
         self.has_registry = (project.root / "sources.yaml").is_file()
 
     def add(self, card: Card, rule: str, where: str | tuple[int, int], message: str, hint: str,
@@ -215,15 +392,17 @@ class _Linter:
         self.findings.add(Finding(str(card.path), line, col, rule, message, hint))
 
     def run(self) -> list[Finding]:
-        checked: set[tuple[str, int, int]] = set()
+        # A library card included by several decks is one card: checked, and compared, once.
+        cards: dict[tuple[str, int, int], Card] = {}
         for deck in self.project.decks:
             for card in deck.cards:
-                # A library card included by several decks is checked once.
-                if card.location not in checked:
-                    checked.add(card.location)
+                if card.location not in cards:
+                    cards[card.location] = card
                     self.card(card)
-            self.duplicates(deck)
+            self.longest_share(deck)
             self.empty_files(deck)
+        self.duplicates(list(cards.values()))
+        self.patterns([c for c in cards.values() if c.type == "choice"])
         return sorted(self.findings)
 
     def card(self, card: Card) -> None:
@@ -253,15 +432,9 @@ class _Linter:
                          f"answer has {words} words (more than {cfg.max_answer_words})",
                          "keep one idea per card: shorten the answer or split the card")
         if card.type == "cloze":
-            numbers = cloze.card_numbers(card.field("text"))
-            if len(numbers) > cfg.max_clozes:
-                self.add(card, "too-many-clozes", "text",
-                         f"cloze has {len(numbers)} deletion numbers (more than {cfg.max_clozes})",
-                         "split it into several cloze cards of a few deletions each")
-        if card.type == "choice" and len(card.choices) < cfg.min_choices:
-            self.add(card, "few-choices", "choices",
-                     f"only {len(card.choices)} choices (fewer than {cfg.min_choices})",
-                     "add plausible wrong options; four is usual")
+            self.cloze(card)
+        if card.type == "choice":
+            self.choice(card)
         if not card.sources:
             self.add(card, "missing-source", (card.line, card.col), f"card `{card.id}` has no `source`",
                      "add source: <name>#<section>, as listed in decks/sources.yaml")
@@ -269,6 +442,63 @@ class _Linter:
             self.sources(card)
         if card.as_of:
             self.stale(card)
+
+    def cloze(self, card: Card) -> None:
+        text = card.field("text")
+        numbers = cloze.card_numbers(text)
+        if len(numbers) > self.config.max_clozes:
+            self.add(card, "too-many-clozes", "text",
+                     f"cloze has {len(numbers)} deletion numbers (more than {self.config.max_clozes})",
+                     "split it into several cloze cards of a few deletions each")
+        found = _multi_fact(text)
+        if found:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            self.add(card, "cloze-multi-fact", "text", f"{found[0]}{more}",
+                     "hide one fact per card: one item of a list per deletion number, the name "
+                     "and its figure in separate cards or numbers")
+
+    def choice(self, card: Card) -> None:
+        cfg = self.config
+        if len(card.choices) < cfg.min_choices:
+            self.add(card, "few-choices", "choices",
+                     f"only {len(card.choices)} choices (fewer than {cfg.min_choices})",
+                     "add plausible wrong options; four is usual")
+        for j, option in enumerate(card.choices):
+            if _refers_to_options(option):
+                self.add(card, "all-of-the-above", self.positions.of(card, "choices", j),
+                         f"option {j} (\"{_clip(' '.join(option.split()))}\") refers to the other "
+                         "options", "write a plausible option of its own: \"all/none of the "
+                         "above\" and \"both A and B\" are answered by elimination, and options "
+                         "are shuffled")
+        margin = self.margins[card.location] = _key_margin(card)
+        if margin is not None and margin[0] * 100 > cfg.longest_option_percent:
+            which = "right option is" if len(card.answer) == 1 else "right options are"
+            self.add(card, "longest-option", "choices",
+                     f"the {which} {margin[0]:.1f}× as long as the others on average (more than "
+                     f"{cfg.longest_option_percent / 100:g}×)",
+                     "write each wrong option to the same length, shape and detail as the key")
+
+    def longest_share(self, deck: Deck) -> None:
+        rule = "longest-option-share"
+        if rule in self.config.disable:
+            return
+        counted = [(c, m) for c in deck.cards if c.type == "choice" and rule not in c.lint_ignore
+                   and (m := self.margins[c.location]) is not None]
+        longest = [c for c, m in counted if m[1]]
+        limit = self.config.longest_share_percent
+        if len(counted) < _MIN_SHARE_QUESTIONS or len(longest) * 100 <= limit * len(counted):
+            return
+        meta = deck.folder / "deck.yaml"
+        doc = self.positions.doc(meta)
+        line, col = doc.key_position(("id",)) if doc is not None else (1, 1)
+        share = round(100 * len(longest) / len(counted))
+        examples = ", ".join(f"`{c.id}`" for c in longest[:3]) + (", ..." if len(longest) > 3 else "")
+        self.findings.add(Finding(
+            str(meta), line, col, rule,
+            f"in {len(longest)} of {len(counted)} questions of deck `{deck.id}` ({share}%, more "
+            f"than {limit}%) the right option is the longest, e.g. {examples}",
+            "learners learn to pick the longest option: give the longest length to a wrong "
+            "option as often as to the right one"))
 
     def sources(self, card: Card) -> None:
         known = self.project.sources
@@ -299,10 +529,10 @@ class _Linter:
                      f"as_of {card.as_of} is {months} months old ({limit} or more)",
                      "check the fact against a current source, then update as_of")
 
-    def duplicates(self, deck: Deck) -> None:
+    def duplicates(self, cards: list[Card]) -> None:
         exact: dict[str, Card] = {}
         near: dict[frozenset[str], Card] = {}
-        for card in deck.cards:
+        for card in cards:
             tokens = _WORD.findall(_question(card).lower())
             key = " ".join(tokens)
             first = exact.get(key)
@@ -310,6 +540,7 @@ class _Linter:
                 self.add(card, "duplicate-question", _question_field(card),
                          f"same question as card `{first.id}` ({self.where(first)})",
                          "merge the two cards, or make each ask about one distinct thing", first)
+                self.reported.add(card.location)
                 continue
             exact[key] = card
             # Near-duplicates: a shared key means equal content-word sets, or sets that differ by
@@ -323,8 +554,48 @@ class _Linter:
                 self.add(card, "near-duplicate-question", _question_field(card),
                          f"question is almost the same as card `{match.id}` ({self.where(match)})",
                          "merge the two cards, or make each ask about one distinct thing", match)
+                self.reported.add(card.location)
             for k in keys:
                 near.setdefault(k, card)
+
+    def patterns(self, cards: list[Card]) -> None:
+        """Choice questions that share more than near_duplicate_percent of their pattern words
+        (Jaccard similarity of stem and key), each reported once, against its closest earlier
+        question. Pairs come from an index of words; a word found in more than ``_COMMON_WORD``
+        questions proposes none (it still counts in the similarity), which keeps the work per
+        question bounded however big the project."""
+        rule = "near-duplicate-question"
+        if rule in self.config.disable:
+            return
+        limit = self.config.near_duplicate_percent
+        words = [_choice_pattern(c) for c in cards]
+        df = Counter(w for ws in words for w in ws)
+        common = _COMMON_WORD
+        postings: dict[str, list[int]] = {}
+        for i, (card, ws) in enumerate(zip(cards, words, strict=True)):
+            if len(ws) < _MIN_PATTERN_WORDS:
+                continue
+            shared: Counter[int] = Counter()
+            for w in ws:
+                if df[w] <= common:
+                    shared.update(postings.setdefault(w, []))
+            best: tuple[float, int] | None = None  # (similarity, index)
+            for j in shared:
+                similarity = len(ws & words[j]) / len(ws | words[j])
+                if similarity * 100 > limit and (best is None or similarity > best[0]):
+                    best = (similarity, j)
+            for w in ws:
+                if df[w] <= common:
+                    postings.setdefault(w, []).append(i)
+            if best is None or card.location in self.reported:
+                continue
+            other = cards[best[1]]
+            self.add(card, rule, "question",
+                     f"question follows the same pattern as card `{other.id}` ({self.where(other)}): "
+                     f"{round(best[0] * 100)}% of the content words of stem and key are shared (more than "
+                     f"{limit}%)",
+                     "the same scenario with new nouns teaches the pattern once: change the deciding "
+                     "constraint, or merge the cards", other)
 
     def where(self, card: Card) -> str:
         line, _ = self.positions.of(card, _question_field(card))
