@@ -317,8 +317,8 @@ def test_near_duplicate_questions_follow_one_pattern_across_decks(tmp_path: Path
     code, out = lint(tmp_path)
     assert out.startswith(
         f"{other / 'c.yaml'}:4:5: warning[near-duplicate-question]: question follows the same "
-        f"pattern as card `aws` ({path}:4): 88% of the content words of stem and key are shared "
-        "(more than 20%)\n")
+        f"pattern as card `aws` ({path}:4): stem and key share 82.6% of their content words, "
+        "weighted by rarity (more than 20%)\n")
     assert rules_of(tmp_path) == [(4, "near-duplicate-question")]
 
 

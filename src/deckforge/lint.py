@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -37,8 +38,9 @@ RULES: dict[str, Rule] = {r.name: r for r in (
          "answers interfere"),
     Rule("near-duplicate-question", "two questions, in one deck or in two, use the same content "
          "words or differ in only one; or two choice questions follow one pattern with the nouns "
-         "changed (more than near_duplicate_percent of the content words of stem and key shared, "
-         "names and numbers left out): the pattern is taught once, then nothing"),
+         "changed (stem and key share more than near_duplicate_percent of their content words, "
+         "weighted by rarity, names and numbers left out): the pattern is taught once, then "
+         "nothing"),
     Rule("long-answer", "a basic answer longer than max_answer_words: one card should test one "
          "idea, and long answers are graded loosely"),
     Rule("list-answer", "a basic answer that is a Markdown list of more than max_list_items "
@@ -559,41 +561,48 @@ class _Linter:
                 near.setdefault(k, card)
 
     def patterns(self, cards: list[Card]) -> None:
-        """Choice questions that share more than near_duplicate_percent of their pattern words
-        (Jaccard similarity of stem and key), each reported once, against its closest earlier
-        question. Pairs come from an index of words; a word found in more than ``_COMMON_WORD``
-        questions proposes none (it still counts in the similarity), which keeps the work per
-        question bounded however big the project."""
+        """Choice questions whose pattern words (of stem and key) overlap by more than
+        near_duplicate_percent, each reported once, against its closest earlier question.
+
+        The overlap is a weighted Jaccard similarity: the weight of the words both share over
+        the weight of the words either has, a word weighing ln(1 + N/n) when n of the project's
+        N choice questions use it, so that words every scenario uses ("train", "data") count
+        for less than the ones that make a scenario ("loan-default", "watermark"). Pairs come
+        from an index of words; a word found in more than ``_COMMON_WORD`` questions proposes
+        none (it still counts in the similarity), which keeps the work per question bounded
+        however big the project."""
         rule = "near-duplicate-question"
         if rule in self.config.disable:
             return
         limit = self.config.near_duplicate_percent
         words = [_choice_pattern(c) for c in cards]
         df = Counter(w for ws in words for w in ws)
-        common = _COMMON_WORD
+        weight = {w: math.log(1 + len(cards) / n) for w, n in df.items()}
+        totals = [sum(weight[w] for w in ws) for ws in words]
         postings: dict[str, list[int]] = {}
         for i, (card, ws) in enumerate(zip(cards, words, strict=True)):
             if len(ws) < _MIN_PATTERN_WORDS:
                 continue
-            shared: Counter[int] = Counter()
+            shared: set[int] = set()
             for w in ws:
-                if df[w] <= common:
+                if df[w] <= _COMMON_WORD:
                     shared.update(postings.setdefault(w, []))
             best: tuple[float, int] | None = None  # (similarity, index)
-            for j in shared:
-                similarity = len(ws & words[j]) / len(ws | words[j])
+            for j in sorted(shared):
+                both = sum(weight[w] for w in ws & words[j])
+                similarity = both / (totals[i] + totals[j] - both)
                 if similarity * 100 > limit and (best is None or similarity > best[0]):
                     best = (similarity, j)
             for w in ws:
-                if df[w] <= common:
+                if df[w] <= _COMMON_WORD:
                     postings.setdefault(w, []).append(i)
             if best is None or card.location in self.reported:
                 continue
             other = cards[best[1]]
             self.add(card, rule, "question",
                      f"question follows the same pattern as card `{other.id}` ({self.where(other)}): "
-                     f"{round(best[0] * 100)}% of the content words of stem and key are shared (more than "
-                     f"{limit}%)",
+                     f"stem and key share {best[0] * 100:.1f}% of their content words, weighted "
+                     f"by rarity (more than {limit}%)",
                      "the same scenario with new nouns teaches the pattern once: change the deciding "
                      "constraint, or merge the cards", other)
 
