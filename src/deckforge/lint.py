@@ -578,23 +578,28 @@ class _Linter:
         words = [_choice_pattern(c) for c in cards]
         df = Counter(w for ws in words for w in ws)
         weight = {w: math.log(1 + len(cards) / n) for w, n in df.items()}
-        totals = [sum(weight[w] for w in ws) for ws in words]
+        common = frozenset(w for w, n in df.items() if n > _COMMON_WORD)
+        # Sums run over sorted words: the same floats, whatever order sets iterate in.
+        ordered = [sorted(ws) for ws in words]
+        totals = [sum(weight[w] for w in ws) for ws in ordered]
         postings: dict[str, list[int]] = {}
-        for i, (card, ws) in enumerate(zip(cards, words, strict=True)):
+        for i, (card, ws) in enumerate(zip(cards, ordered, strict=True)):
             if len(ws) < _MIN_PATTERN_WORDS:
                 continue
-            shared: set[int] = set()
+            shared: dict[int, float] = {}  # earlier question -> weight shared through rare words
             for w in ws:
-                if df[w] <= _COMMON_WORD:
-                    shared.update(postings.setdefault(w, []))
+                if w not in common:
+                    for j in postings.get(w, ()):
+                        shared[j] = shared.get(j, 0.0) + weight[w]
+            mine_common = [w for w in ws if w in common]
             best: tuple[float, int] | None = None  # (similarity, index)
             for j in sorted(shared):
-                both = sum(weight[w] for w in ws & words[j])
+                both = shared[j] + sum(weight[w] for w in mine_common if w in words[j])
                 similarity = both / (totals[i] + totals[j] - both)
                 if similarity * 100 > limit and (best is None or similarity > best[0]):
                     best = (similarity, j)
             for w in ws:
-                if df[w] <= _COMMON_WORD:
+                if w not in common:
                     postings.setdefault(w, []).append(i)
             if best is None or card.location in self.reported:
                 continue
