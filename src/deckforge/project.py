@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from . import cloze
 from .cache import cached_notes, load_checked, notes_cache_enabled, store_notes
-from .compiler import DeckNotes, NoteSource, note_source
+from .compiler import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source
 from .errors import DeckforgeError, DeckforgeErrors, display_path
 from .jobs import job_count, map_in_order
 from .loader import RawDocument
 from .media import MediaFile, load_image
-from .model import Card, Deck, Project, SourceRef
+from .model import Card, Deck, Exam, Objective, Project, Section, SourceRef
 from .render import image_sources
 from .schema import card_fields
 
@@ -82,6 +83,8 @@ class _Loader:
     bad_cards: dict[Path, set[int]] = field(default_factory=dict)
     include_sites: dict[int, tuple[Path | str, int, int]] = field(default_factory=dict)
     """id() of an included Card -> where the deck's file includes it."""
+    homeless: set[Path] = field(default_factory=set)
+    """Library files already reported for lacking ``deck:``."""
 
     def document(self, path: Path, kind: str) -> RawDocument | None:
         if path in self.docs:
@@ -125,25 +128,112 @@ class _Loader:
             return None
         data = meta.data
         self._check_unique_ids(cards)
+        exam = self.exam(meta)
+        self._check_objectives(meta, exam, cards)
+        start = tuple(data.get("start", ()))
+        self._check_start(meta, start, cards)
         return Deck(id=data["id"], name=data["name"], description=data.get("description", ""),
-                    folder=folder, cards=tuple(cards), files=tuple(files))
+                    folder=folder, cards=tuple(cards), files=tuple(files), exam=exam, start=start)
 
-    def card_file(self, path: Path, only: list[str] | None = None,
-                  inherited: tuple[str | None, tuple[str, ...]] | None = None,
+    def exam(self, meta: RawDocument) -> Exam | None:
+        """The deck's exam from ``deck.yaml``, after checking its ids are unique."""
+        raw = meta.data.get("exam")
+        if raw is None:
+            return None
+        seen: dict[str, tuple[Any, ...]] = {}
+        sections: list[Section] = []
+        for i, sec in enumerate(raw["sections"]):
+            where = ("exam", "sections", i)
+            weight = sec["weight"]
+            low, high = (weight, weight) if not isinstance(weight, list) else weight
+            if low > high:
+                self.errors.append(meta.error((*where, "weight"), f"weight range [{low}, {high}] "
+                                              "runs backwards", f"write [{high}, {low}]"))
+            for key, at in ((f"section {sec['id']}", (*where, "id")),
+                            *((o["id"], (*where, "objectives", j, "id"))
+                              for j, o in enumerate(sec["objectives"]))):
+                if key in seen:
+                    line, col = meta.position(seen[key])
+                    what = key if key.startswith("section") else f"objective {key}"
+                    self.errors.append(meta.error(at, f"duplicate {what}",
+                                                  f"already used at line {line}; ids must be "
+                                                  "unique in the exam"))
+                else:
+                    seen[key] = at
+            sections.append(Section(
+                id=sec["id"], name=sec["name"], weight=(float(low), float(high)),
+                objectives=tuple(Objective(o["id"], o["text"]) for o in sec["objectives"])))
+        return Exam(code=raw["code"], name=raw["name"], vendor=raw["vendor"],
+                    state=raw["status"]["state"], guide_version=raw["guide"]["version"],
+                    guide_date=raw["guide"]["date"], sections=tuple(sections))
+
+    def _check_objectives(self, meta: RawDocument, exam: Exam | None, cards: list[Card]) -> None:
+        known = exam.objective_ids() if exam is not None else {}
+        for card in cards:
+            doc = self.docs.get(card.path)
+            if doc is None or not card.objectives:
+                continue
+            at = self._objectives_at(doc, card)
+            if exam is None:
+                self.errors.append(doc.error(at, f"card `{card.id}` links objectives, but deck "
+                                             f"`{meta.data['id']}` has no exam",
+                                             f"describe the exam and its objectives under `exam:` "
+                                             f"in {display_path(meta.path)}"))
+                continue
+            for obj in card.objectives:
+                if obj not in known:
+                    close = difflib.get_close_matches(obj, list(known), n=1, cutoff=0.6)
+                    hint = f"did you mean `{close[0]}`? " if close else ""
+                    self.errors.append(doc.error(at, f"unknown objective `{obj}` for exam {exam.code}",
+                                                 hint + "the objectives are listed under "
+                                                 f"exam.sections in {display_path(meta.path)}"))
+
+    @staticmethod
+    def _objectives_at(doc: RawDocument, card: Card) -> tuple[Any, ...]:
+        """Where a card's objectives are written: the card's own, or its file's default."""
+        for i, raw in enumerate(doc.data.get("cards", ())):
+            if isinstance(raw, dict) and raw.get("id") == card.id:
+                return ("cards", i, "objectives") if "objectives" in raw else ("objectives",)
+        return ("objectives",)
+
+    def _check_start(self, meta: RawDocument, start: tuple[str, ...], cards: list[Card]) -> None:
+        by_id = {c.id: c for c in cards}
+        for i, card_id in enumerate(start):
+            card = by_id.get(card_id)
+            if card is None:
+                close = difflib.get_close_matches(card_id, list(by_id), n=1, cutoff=0.6)
+                self.errors.append(meta.error(("start", i), f"no card `{card_id}` in this deck",
+                                              f"did you mean `{close[0]}`?" if close else
+                                              "list ids of cards in this deck's folder"))
+            elif card.library:
+                self.errors.append(meta.error(
+                    ("start", i), f"`{card_id}` is a shared card: it lives in {card.home}",
+                    "pin a card of this deck's own folder"))
+
+    def card_file(self, path: Path, only: list[str] | None = None, library: str = "",
                   from_doc: RawDocument | None = None, from_path: tuple[Any, ...] = ()) -> list[Card]:
+        """The cards of a deck's card file, or (``library`` given) of a library file."""
         doc = self.document(path, "cards")
         if doc is None:
             return []
         data = doc.data
         subdeck: str = data.get("subdeck", "")
         file_tags: tuple[str, ...] = tuple(data.get("tags", ()))
-        if inherited is not None:
-            subdeck = inherited[0] or subdeck
-            file_tags = inherited[1] + file_tags
+        home: str = data.get("deck", "")
+        if library and not home and path not in self.homeless:
+            self.homeless.add(path)
+            self.errors.append(doc.error((), "a library file needs `deck:`, the Anki deck its "
+                                         "shared cards live in",
+                                         'e.g. deck: "ML Certifications::Shared::Courses" — a '
+                                         "shared card is one note, whichever decks include it"))
+        if not library and home:
+            self.errors.append(doc.error(("deck",), "`deck:` is for library files (decks/_*/)",
+                                         "use `subdeck:` to place this file's cards in a sub-deck",
+                                         key=True))
         cards: list[Card] = []
-        if inherited is None:
+        if not library:
             for i, spec in enumerate(data.get("include", ())):
-                cards.extend(self.include(doc, i, spec, subdeck, file_tags))
+                cards.extend(self.include(doc, i, spec))
         elif "include" in data:
             # Includes are one level deep, so a deck's cards are all named in its own folder.
             self.errors.append(doc.error(("include",), "a library file cannot include other files",
@@ -156,7 +246,7 @@ class _Loader:
                 continue
             card = self.card(doc, i, raw, subdeck, file_tags)
             if card is not None:
-                cards.append(card)
+                cards.append(replace(card, library=library, home=home) if library else card)
         if only is not None and from_doc is not None:
             have = {c.id for c in cards} | {r.get("id") for r in data.get("cards", ())
                                             if isinstance(r, dict)}
@@ -167,8 +257,7 @@ class _Loader:
                         "check the id against the library file"))
         return cards
 
-    def include(self, doc: RawDocument, i: int, spec: dict[str, Any], subdeck: str,
-                tags: tuple[str, ...]) -> list[Card]:
+    def include(self, doc: RawDocument, i: int, spec: dict[str, Any]) -> list[Card]:
         where = ("include", i, "from")
         target = (doc.path.parent / spec["from"]).resolve()
         library_root = self.decks_dir.resolve()
@@ -187,7 +276,7 @@ class _Loader:
             self.errors.append(doc.error(where, f"included file `{spec['from']}` does not exist",
                                          f"looked for {display_path(target)}"))
             return []
-        cards = self.card_file(target, spec.get("cards"), (subdeck, tags), doc, ("include", i))
+        cards = self.card_file(target, spec.get("cards"), rel.parts[0], doc, ("include", i))
         line, col = doc.position(where)
         for card in cards:
             self.include_sites[id(card)] = (doc.path, line, col)
@@ -239,12 +328,27 @@ class _Loader:
         source = raw.get("source", ())
         sources = tuple(_source_ref(s) for s in ([source] if isinstance(source, str) else source))
         tags = tuple(dict.fromkeys((*file_tags, *raw.get("tags", ()))))
+        objectives = tuple(raw.get("objectives") or doc.data.get("objectives") or ())
+        if objectives and self._is_library(doc.path):
+            self.errors.append(doc.error((*where, "objectives") if "objectives" in raw else
+                                         ("objectives",),
+                                         "a shared card cannot link exam objectives",
+                                         "the decks that include it prepare for different exams; "
+                                         "link objectives from cards in a deck's own folder"))
+            return None
         line, col = doc.position(where)
         return Card(id=raw["id"], type=card_type, fields=fields, choices=choices, answer=answer,
                     tags=tags, sources=sources, as_of=raw.get("as_of", ""),
                     notes=raw.get("notes", ""), lint_ignore=tuple(raw.get("lint_ignore", ())),
                     subdeck=subdeck, path=doc.path, line=line, col=col, media=media,
-                    shuffle=raw.get("shuffle", True))
+                    shuffle=raw.get("shuffle", True), objectives=objectives)
+
+    def _is_library(self, path: Path) -> bool:
+        try:
+            rel = path.resolve().relative_to(self.decks_dir.resolve())
+        except ValueError:
+            return False
+        return len(rel.parts) > 1 and rel.parts[0].startswith("_")
 
     def card_media(self, doc: RawDocument, where: tuple[Any, ...], raw: dict[str, Any],
                    choices: tuple[str, ...]) -> tuple[tuple[str, MediaFile], ...] | None:
@@ -322,6 +426,7 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
                 str(deck.folder / "deck.yaml"), 1, 1, f"duplicate deck id `{deck.id}`",
                 f"also used by {seen[deck.id].folder}/deck.yaml", "id"))
         seen[deck.id] = deck
+    _check_shared_ids(loader, decks)
     if loader.errors:
         raise DeckforgeErrors(loader.errors)
     if only:
@@ -332,6 +437,25 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
                 "known decks: " + ", ".join(sorted(seen))) for d in unknown])
         decks = [d for d in decks if d.id in only]
     return Project(root=decks_dir, decks=tuple(decks), sources=sources)
+
+
+def _check_shared_ids(loader: _Loader, decks: list[Deck]) -> None:
+    """A shared card's identity is its library and id: two library files of one library may not
+    both use an id, as decks including them would ship two notes under one GUID."""
+    first: dict[tuple[str, str], Card] = {}
+    for deck in decks:
+        for card in deck.cards:
+            if not card.library:
+                continue
+            other = first.setdefault((card.library, card.id), card)
+            if other.path != card.path:
+                error = DeckforgeError(
+                    str(card.path), card.line, card.col,
+                    f"card id `{card.id}` is also used in {display_path(other.path)}:{other.line}",
+                    f"ids of shared cards must be unique in decks/{card.library}/: rename one",
+                    "id")
+                if error not in loader.errors:  # once, however many decks include both
+                    loader.errors.append(error)
 
 
 def load_notes(decks_dir: Path, only: list[str] | None = None,
@@ -354,15 +478,18 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
     use_cache = notes_cache_enabled()
     loader = _Loader(decks_dir)
     loader.sources()
-    metas: list[tuple[str, str, str]] = []
+    metas: list[tuple[str, str, str, tuple[str, ...]]] = []
+    exams: list[Exam | None] = []
     work: list[tuple[int, Path]] = []  # (deck index, card file)
     for folder in find_deck_folders(decks_dir):
         meta_path = folder / "deck.yaml"
         meta = loader.document(meta_path, "deck") if meta_path.is_file() else None
+        exams.append(loader.exam(meta) if meta is not None else None)
         if meta is None or loader.errors:
             return _notes_of(load_project(decks_dir, only))
         work.extend((len(metas), p) for p in _yaml_files(folder) if p != meta_path)
-        metas.append((meta.data["id"], meta.data["name"], meta.data.get("description", "")))
+        metas.append((meta.data["id"], meta.data["name"], meta.data.get("description", ""),
+                      tuple(meta.data.get("start", ()))))
     found = compile_files(decks_dir, [(metas[i][0], path) for i, path in work], use_cache, digests)
     if found is None:
         return _notes_of(load_project(decks_dir, only))
@@ -372,16 +499,35 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
     for (i, path), file_notes in zip(work, found, strict=True):
         where[path.absolute().relative_to(root).as_posix()] = (metas[i][0], len(notes[i]), len(file_notes))
         notes[i].extend(file_notes)
-    decks = [DeckNotes(deck_id, name, description, tuple(deck_notes))
-             for (deck_id, name, description), deck_notes in zip(metas, notes, strict=True)]
-    if any(len({n[0] for n in d.notes}) != len(d.notes) for d in decks):
-        return _notes_of(load_project(decks_dir, only))  # duplicate ids: worded there
+    decks = [DeckNotes(deck_id, name, description, tuple(deck_notes), start)
+             for (deck_id, name, description, start), deck_notes in zip(metas, notes, strict=True)]
+    if any(len({n[0] for n in d.notes}) != len(d.notes) for d in decks) \
+            or not _links_hold(decks, exams):
+        return _notes_of(load_project(decks_dir, only))  # duplicate ids, bad links: worded there
     ids = [d.id for d in decks]
     if len(set(ids)) != len(ids) or (only and any(d not in ids for d in only)):
         return _notes_of(load_project(decks_dir, only))
     if placed is not None:
         placed.update((rel, spot) for rel, spot in where.items() if not only or spot[0] in only)
     return [d for d in decks if not only or d.id in only]
+
+
+def _links_hold(decks: list[DeckNotes], exams: list[Exam | None]) -> bool:
+    """Whether the decks' notes meet the checks ``load_project`` makes across files: objective
+    tags name objectives of the deck's exam, pinned cards are the deck's own, and a shared note
+    is the same in every deck."""
+    shared: dict[str, str] = {}
+    for deck, exam in zip(decks, exams, strict=True):
+        known = exam.objective_ids() if exam is not None else {}
+        own = {n[0] for n in deck.notes if not n[4].startswith("::")}
+        if not set(deck.start) <= own:
+            return False
+        for n in deck.notes:
+            if any(t.startswith(OBJECTIVE_TAG) and t[len(OBJECTIVE_TAG):] not in known for t in n[3]):
+                return False
+            if n[4].startswith("::") and shared.setdefault(n[6], n[5]) != n[5]:
+                return False
+    return True
 
 
 def compile_files(decks_dir: Path, files: list[tuple[str, Path]], use_cache: bool,
