@@ -215,3 +215,24 @@ def test_preview_shows_weight_against_share_and_the_gaps(project: Path) -> None:
     gap_rows = re.findall(r'<tr class="pv-gap"><td>([^<]*)</td>', section)
     assert gap_rows == ["1.2", "2.1"]  # gaps first, then the rest
     assert section.index("pv-gap") < section.index("<td>1.1</td>")
+
+
+def test_lint_strict_fails_on_an_objective_no_card_links_and_on_thin_ones(project: Path) -> None:
+    result = run(project, "lint", "--strict")
+    assert result.exit_code == 1
+    deck_yaml = project / "decks" / "alpha" / "deck.yaml"
+    lines = [x for x in result.output.splitlines() if x.startswith(str(deck_yaml))]
+    assert f"{deck_yaml}:16:16: warning[uncovered-objective]: no card links objective 1.2 " \
+           "(Transform data)" in lines
+    # 2.1 has two questions but only 2 notes: thin. 1.1 (3 questions, 5 notes) is fine.
+    assert f"{deck_yaml}:21:16: warning[thin-objective]: objective 2.1 has 2 question(s) and " \
+           "2 note(s) (at least 1 and 3 wanted)" in lines
+    assert len(lines) == 2
+
+
+def test_an_objective_linked_by_enough_cards_is_no_finding(project: Path) -> None:
+    cards = project / "decks" / "alpha" / "cards.yaml"
+    cards.write_text(cards.read_text().replace('objectives: ["1.1"]', 'objectives: ["1.1", "1.2", "2.1"]')
+                     .replace('objectives: ["2.1"]', 'objectives: ["2.1", "1.2"]'))
+    result = run(project, "lint", "--strict", str(project / "decks" / "alpha"))
+    assert "uncovered-objective" not in result.output and "thin-objective" not in result.output

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cloze
+from .coverage import MIN_NOTES, deck_coverage
 from .errors import DeckforgeError, DeckforgeErrors, display_path
 from .loader import RawDocument, load_yaml
 from .model import Card, Deck, Project
@@ -62,6 +63,10 @@ RULES: dict[str, Rule] = {r.name: r for r in (
          "(3 or more items, or Markdown list lines) or a name with its weight or number "
          "(\"Modeling — 36%\"), or deletions of one number that together hide a list or a "
          "name and its number"),
+    Rule("uncovered-objective", "an objective of the deck's exam (deck.yaml) that no card links "
+         "with `objectives:`: the deck leaves part of the exam untaught"),
+    Rule("thin-objective", "an objective with no question (choice card) or fewer than 3 notes "
+         "linked: too little to prepare for it (see `deckforge coverage`)"),
     Rule("missing-source", "a card without `source`: reviewers cannot check the fact"),
     Rule("stale-as-of", "`as_of` older than stale_after_months: the fact may have changed "
          "(prices, versions, exam details); check it and update the date"),
@@ -403,6 +408,7 @@ class _Linter:
                     self.card(card)
             self.longest_share(deck)
             self.empty_files(deck)
+            self.objectives(deck)
         self.duplicates(list(cards.values()))
         self.patterns([c for c in cards.values() if c.type == "choice"])
         return sorted(self.findings)
@@ -501,6 +507,32 @@ class _Linter:
             f"than {limit}%) the right option is the longest, e.g. {examples}",
             "learners learn to pick the longest option: give the longest length to a wrong "
             "option as often as to the right one"))
+
+    def objectives(self, deck: Deck) -> None:
+        """Objectives of the deck's exam that its cards leave untaught or thinly taught."""
+        found = deck_coverage(deck)
+        if found is None:
+            return
+        meta = deck.folder / "deck.yaml"
+        doc = self.positions.doc(meta)
+        where = {o.id: (i, j) for i, s in enumerate(deck.exam.sections if deck.exam else ())
+                 for j, o in enumerate(s.objectives)}
+        for o in (o for s in found.sections for o in s.objectives):
+            i, j = where[o.id]
+            line, col = doc.position(("exam", "sections", i, "objectives", j, "id")) \
+                if doc is not None else (1, 1)
+            if o.notes == 0:
+                rule, message = "uncovered-objective", f"no card links objective {o.id} ({_clip(o.text)})"
+            elif o.gap:
+                rule = "thin-objective"
+                message = (f"objective {o.id} has {o.questions} question(s) and {o.notes} note(s) "
+                           f"(at least 1 and {MIN_NOTES} wanted)")
+            else:
+                continue
+            if rule not in self.config.disable:
+                self.findings.add(Finding(str(meta), line, col, rule, message,
+                                          f"link cards with objectives: [\"{o.id}\"], or write "
+                                          "new ones; `deckforge coverage` lists every gap"))
 
     def sources(self, card: Card) -> None:
         known = self.project.sources
