@@ -194,8 +194,8 @@ def test_edits_in_several_decks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     google, aws = root / "decks" / "google-pmle", root / "decks" / "aws-ml-engineer-associate"
 
     def change(r: Path) -> None:
-        for deck in ("google-pmle", "aws-ml-engineer-associate"):
-            path = r / "decks" / deck / "focus.yaml"
+        for deck, name in (("google-pmle", "logistics.yaml"), ("aws-ml-engineer-associate", "d1-data.yaml")):
+            path = r / "decks" / deck / name
             text = path.read_text(encoding="utf-8")
             at = text.index("    back: ") + len("    back: ")
             path.write_text(text[:at] + "(Edited.) " + text[at:], encoding="utf-8")
@@ -285,7 +285,7 @@ def test_building_one_deck_of_several(tmp_path: Path, monkeypatch: pytest.Monkey
     shutil.copytree(ROOT / "dist", root / "dist")
     assert run(root, "build", "google-pmle", env=EPOCH).exit_code == 0
     took = _watch_delta(monkeypatch)
-    path = root / "decks" / "google-pmle" / "focus.yaml"
+    path = root / "decks" / "google-pmle" / "logistics.yaml"
     _edit(path, "    back: ", "    back: (Edited.) ")
     later = {"SOURCE_DATE_EPOCH": "1767225700"}
     result = run(root, "build", "google-pmle", env=later)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
-from deckforge.compiler import note_guid
+from deckforge.compiler import card_guid
 from deckforge.preview import preview_note
 from deckforge.project import anki_card_count, load_project
 from helpers import collection, env_with_epoch, import_apkg, make_sample_deck, run
@@ -35,7 +35,7 @@ def test_every_card_renders_identically_in_preview_and_anki(
     compared = 0
     types = set()
     for card in project.decks[0].cards:
-        note = col.get_note(by_guid[note_guid("sample", card.id)])
+        note = col.get_note(by_guid[card_guid("sample", card)])
         preview = preview_note(card)
         anki_cards = sorted(note.cards(), key=lambda c: c.ord)
         assert [c.ord for c in anki_cards] == [f.ord for f in preview.faces], card.id

@@ -295,9 +295,14 @@ def test_fast_schema_check_says_valid_only_when_jsonschema_finds_nothing() -> No
     assert valid >= 20
 
 
+# Text the loader accepts. (The control characters it rejects are where regex engines differ:
+# Python's \s matches U+001C..U+001F and U+0085, the ECMA-262 \s that jsonschema-rs follows does
+# not, so for them the two schema checks can disagree; no file holding them reaches either.)
+_TEXT = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufeff\u2028\u2029")
 _FIELD_VALUES = st.one_of(
-    st.text(max_size=5), st.integers(-2, 9), st.floats(allow_nan=False, width=16), st.booleans(),
-    st.none(), st.lists(st.one_of(st.text(max_size=3), st.integers(-1, 3), st.booleans()), max_size=4),
+    st.text(_TEXT, max_size=5), st.integers(-2, 9), st.floats(allow_nan=False, width=16), st.booleans(),
+    st.none(), st.lists(st.one_of(st.text(_TEXT, max_size=3), st.integers(-1, 3), st.booleans()),
+                        max_size=4),
     st.sampled_from(["basic", "cloze", "choice", "reversible", "x", "2026-11-28", "a#b", "ok-id",
                      "{{c1::x}}", "tag::sub", "a b"]))
 _CARD_KEYS = st.sampled_from(["id", "type", "front", "back", "text", "extra", "question", "choices",
@@ -307,7 +312,7 @@ _CARD_KEYS = st.sampled_from(["id", "type", "front", "back", "text", "extra", "q
 
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.dictionaries(_CARD_KEYS, _FIELD_VALUES, max_size=7), max_size=3),
-       st.one_of(st.none(), st.text(max_size=4), st.lists(st.text(max_size=4), max_size=3)))
+       st.one_of(st.none(), st.text(_TEXT, max_size=4), st.lists(st.text(_TEXT, max_size=4), max_size=3)))
 def test_fast_schema_check_never_passes_what_jsonschema_rejects(cards: list[dict[str, Any]],
                                                                 tags: Any) -> None:
     data: dict[str, Any] = {"cards": cards}

@@ -16,8 +16,8 @@ from .notetypes import NOTE_TYPES, NoteType, stable_id
 from .render import render_fields, render_markdown
 
 __all__ = ["REMOVED_TAG", "Change", "CompiledDeck", "CompiledNote", "DeckNotes", "NoteSource",
-           "OBJECTIVE_TAG", "card_deck_name", "compile_notes", "compile_project", "dated", "note_guid", "note_source",
-           "placement", "subdeck_name"]
+           "OBJECTIVE_TAG", "card_deck_name", "card_guid", "compile_notes", "compile_project", "dated",
+           "note_guid", "note_source", "pinned_order", "placement", "subdeck_name"]
 
 REMOVED_TAG = "deckforge::removed"
 OBJECTIVE_TAG = "objective::"
@@ -34,6 +34,12 @@ def note_guid(deck_id: str, card_id: str) -> str:
     """The Anki GUID of a card: derived from its deck id and card id only, never from content."""
     return _base91(int.from_bytes(
         hashlib.sha256(f"deckforge\x1f{deck_id}\x1f{card_id}".encode()).digest()[:8], "big"))
+
+
+def card_guid(deck_id: str, card: Card) -> str:
+    """The GUID of ``card``'s note in deck ``deck_id``: a shared card's is its library's, the
+    same in every deck that includes it."""
+    return note_guid(card.library or deck_id, card.id)
 
 
 def _base91(n: int) -> str:
@@ -129,12 +135,19 @@ def note_source(deck_id: str, card: Card) -> NoteSource:
 
     # A shared card is one note wherever it is included: its identity is its library's.
     return (card.id, card.type, fields, tags, placement(card), _note_hash(nt, fields, tags),
-            note_guid(card.library or deck_id, card.id), media, card_ordinals(nt, fields))
+            card_guid(deck_id, card), media, card_ordinals(nt, fields))
 
 
 def card_deck_name(deck: Deck, card: Card) -> str:
     """The Anki deck a card's note lands in: the deck itself for a pinned card."""
     return deck.name if card.id in deck.start else subdeck_name(deck.name, placement(card))
+
+
+def pinned_order(card_ids: Sequence[str], start: Sequence[str]) -> list[int]:
+    """The order of a deck's notes (indices into ``card_ids``): the pinned ones first, in the
+    order ``start`` gives, then the others as they come."""
+    rank = {card_id: i for i, card_id in enumerate(start)}
+    return sorted(range(len(card_ids)), key=lambda k: rank.get(card_ids[k], len(rank)))
 
 
 def placement(card: Card) -> str:
@@ -233,9 +246,8 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
         notes.append(CompiledNote(card_id, guid, nt, fields, tags,
                                   deck.name if card_id in pinned else subdeck_name(deck.name, subdeck),
                                   mod, False, h, ords))
-    if pinned:  # pinned notes first, in the order given: new cards are shown in note order
-        rank = {card_id: i for i, card_id in enumerate(deck.start)}
-        notes.sort(key=lambda n: rank.get(n.card_id, len(rank)))
+    if pinned:  # new cards are shown in note order
+        notes = [notes[k] for k in pinned_order([n.card_id for n in notes], deck.start)]
     # A card that left this deck but is still shared by another is not a removal.
     gone = sorted(cid for cid in (old.notes if old else {})
                   if cid not in live and old_notes[cid].guid not in shared.live)

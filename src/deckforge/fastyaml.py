@@ -150,9 +150,24 @@ def _typed_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _plain_in_both(text: str) -> bool:
-    """True if PyYAML, too, reads ``text`` as text when it is written unquoted."""
+    """True if PyYAML, too, reads ``text`` as text when it is written unquoted — or if yaml-rs
+    would not have read it as text unquoted either, so that it was quoted in the file (as
+    objective ids such as "3.2" are), and PyYAML reads a quoted scalar as text too."""
     rule = _typed_patterns().get(text[:1])
-    return rule is None or rule.match(text) is None
+    return rule is None or rule.match(text) is None or _typed_in_yaml_12(text)
+
+
+@cache
+def _typed_in_yaml_12(text: str) -> bool:
+    """Whether yaml-rs reads ``text``, written unquoted as a value, as something other than text."""
+    if "\n" in text or text != text.strip():
+        return False
+    try:
+        import yaml_rs
+
+        return not isinstance(yaml_rs.loads(f"v: {text}\n", parse_datetime=False)["v"], str)
+    except Exception:  # noqa: BLE001 - anything unusual: leave the file to the loader
+        return False
 
 
 @cache

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import cloze
 from .cache import cached_notes, load_checked, notes_cache_enabled, store_notes
-from .compiler import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source
+from .compiler import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source, pinned_order
 from .errors import DeckforgeError, DeckforgeErrors, display_path
 from .jobs import job_count, map_in_order
 from .loader import RawDocument
@@ -499,6 +499,9 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
     for (i, path), file_notes in zip(work, found, strict=True):
         where[path.absolute().relative_to(root).as_posix()] = (metas[i][0], len(notes[i]), len(file_notes))
         notes[i].extend(file_notes)
+    for (deck_id, _, _, start), deck_notes in zip(metas, notes, strict=True):
+        if start:
+            _repin(where, deck_id, deck_notes, start)
     decks = [DeckNotes(deck_id, name, description, tuple(deck_notes), start)
              for (deck_id, name, description, start), deck_notes in zip(metas, notes, strict=True)]
     if any(len({n[0] for n in d.notes}) != len(d.notes) for d in decks) \
@@ -510,6 +513,22 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
     if placed is not None:
         placed.update((rel, spot) for rel, spot in where.items() if not only or spot[0] in only)
     return [d for d in decks if not only or d.id in only]
+
+
+def _repin(where: dict[str, tuple[str, int, int]], deck_id: str, notes: list[NoteSource],
+           start: tuple[str, ...]) -> None:
+    """Where each card file's notes sit once the deck's pinned notes come first (as compiling
+    orders them): a file holding a pinned note is no longer in one piece and is left out, so a
+    rebuild after editing it is a full one."""
+    order = pinned_order([n[0] for n in notes], start)
+    pinned = sorted(order[: sum(n[0] in start for n in notes)])
+    for rel, (deck, first, count) in list(where.items()):
+        if deck != deck_id:
+            continue
+        if any(first <= k < first + count for k in pinned):
+            del where[rel]
+        else:
+            where[rel] = (deck, len(pinned) + first - sum(k < first for k in pinned), count)
 
 
 def _links_hold(decks: list[DeckNotes], exams: list[Exam | None]) -> bool:
