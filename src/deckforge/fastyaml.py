@@ -165,7 +165,8 @@ def _typed_in_yaml_12(text: str) -> bool:
     try:
         import yaml_rs
 
-        return not isinstance(yaml_rs.loads(f"v: {text}\n", parse_datetime=False)["v"], str)
+        data: Any = yaml_rs.loads(f"v: {text}\n", parse_datetime=False)
+        return not isinstance(data["v"], str)
     except Exception:  # noqa: BLE001 - anything unusual: leave the file to the loader
         return False
 
