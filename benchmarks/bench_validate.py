@@ -73,7 +73,7 @@ def main() -> int:
     opts = parser.parse_args()
 
     from deckforge.lint import LintConfig, lint_project
-    from deckforge.project import validate_paths
+    from deckforge.load.project import validate_paths
 
     errors, project = validate_paths(opts.decks, [])  # warm caches (schemas, imports)
     assert project is not None, errors

@@ -17,7 +17,7 @@ import pytest
 from helpers import make_deck
 
 EPOCH = "1767225600"
-KILL_ENV = "DECKFORGE_TEST_KILL_AT"  # read by deckforge.build.commit_dist
+KILL_ENV = "DECKFORGE_TEST_KILL_AT"  # read by deckforge.build.commit.commit_dist
 
 
 def _cards(version: int, count: int = 10) -> str:

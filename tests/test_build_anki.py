@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from deckforge.load.project import anki_card_count, load_project
 from deckforge.model import Card
-from deckforge.project import anki_card_count, load_project
 from helpers import collection, env_with_epoch, import_apkg, make_deck, run, write
 
 CARDS = """

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from deckforge.cli import main
-from deckforge.project import load_project
-from deckforge.render import render_fields
+from deckforge.load.project import load_project
+from deckforge.render.markdown import render_fields
 
 CORPUS = Path(__file__).parent / "corpus"
 REGEN = os.environ.get("DECKFORGE_REGEN_CORPUS") == "1"
@@ -115,7 +115,7 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_file_over_the_size_limit_is_refused_before_reading(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Too big to keep in the corpus: a 24 MiB card file, made here."""
-    from deckforge.loader import MAX_FILE_BYTES
+    from deckforge.load.pyyaml import MAX_FILE_BYTES
 
     (tmp_path / "big.yaml").write_bytes(b"cards:\n" + b"#" * (3 * MAX_FILE_BYTES))
     deck = tmp_path / "decks" / "corpus"

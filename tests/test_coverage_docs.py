@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from deckforge.project import load_project
+from deckforge.load.project import load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 COVERAGE = ROOT / "docs" / "coverage"

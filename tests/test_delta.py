@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
-import deckforge.cache
-import deckforge.delta
-from deckforge.cache import CACHE_DIR_NAME
+import deckforge.build.delta
+import deckforge.build.stamp
+import deckforge.load.parse
+import deckforge.store
+from deckforge.store import CACHE_DIR_NAME
 from helpers import run
 
 ROOT = Path(__file__).parent.parent
@@ -26,7 +28,7 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
 
 @pytest.fixture(autouse=True)
 def _no_memory() -> None:
-    deckforge.cache._MEMORY.clear()
+    deckforge.load.parse._MEMORY.clear()
 
 
 def _dist(root: Path) -> dict[str, bytes]:
@@ -42,14 +44,14 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
 def _watch_delta(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """A list that records, for each build, whether it took the delta path."""
     took: list[bool] = []
-    real = deckforge.delta.plan_delta
+    real = deckforge.build.delta.plan_delta
 
     def watched(*args: Any) -> Any:
         result = real(*args)
         took.append(result is not None)
         return result
 
-    monkeypatch.setattr(deckforge.delta, "plan_delta", watched)
+    monkeypatch.setattr(deckforge.build.delta, "plan_delta", watched)
     return took
 
 
@@ -215,7 +217,7 @@ def test_an_edit_is_seen_even_when_size_and_modification_time_are_kept(bench: Re
     import os
 
     hashed: list[str] = []
-    real = deckforge.cache.hashlib.sha256
+    real = deckforge.build.stamp.hashlib.sha256
 
     def counting(data: bytes = b"") -> Any:
         hashed.append("x")
@@ -223,14 +225,14 @@ def test_an_edit_is_seen_even_when_size_and_modification_time_are_kept(bench: Re
 
     with pytest.MonkeyPatch.context() as mp:
         # Trust every file the last build hashed, however recently it was changed.
-        mp.setattr(deckforge.cache, "_SETTLED_NS", -10**12)
+        mp.setattr(deckforge.build.stamp, "_SETTLED_NS", -10**12)
         assert run(bench.root, "build", env=EPOCH).output.endswith("already up to date\n")
-        mp.setattr(deckforge.cache.hashlib, "sha256", counting)
-        deckforge.cache.input_files(bench.root / "decks",
-                                    deckforge.cache.input_files(bench.root / "decks"))
+        mp.setattr(deckforge.build.stamp.hashlib, "sha256", counting)
+        deckforge.build.stamp.input_files(bench.root / "decks",
+                                    deckforge.build.stamp.input_files(bench.root / "decks"))
         files = sum(1 for p in (bench.root / "decks").rglob("*") if p.is_file())
         assert len(hashed) == files  # the second listing read nothing
-        mp.setattr(deckforge.cache.hashlib, "sha256", real)
+        mp.setattr(deckforge.build.stamp.hashlib, "sha256", real)
         before = _cards(1)(bench.root).stat()
 
         def change(r: Path) -> None:
@@ -251,8 +253,8 @@ def test_an_edit_is_seen_even_when_size_and_modification_time_are_kept(bench: Re
 def test_library_versions_are_read_as_importlib_reads_them() -> None:
     import importlib.metadata
 
-    for dist, module in deckforge.cache._LIBRARIES:
-        assert deckforge.cache._version(dist, module) == importlib.metadata.version(dist)
+    for dist, module in deckforge.store._LIBRARIES:
+        assert deckforge.store.library_version(dist, module) == importlib.metadata.version(dist)
 
 
 def test_the_cache_keeps_a_few_versions_of_each_file_and_deck(bench: Rebuild) -> None:

@@ -1,5 +1,5 @@
 """A deck whose notes only changed in place is packaged by updating the .apkg in dist/ (cache.py,
-package.updated_collection_at): the bytes are always those of a fresh, cache-free build."""
+apkg_collection.updated_collection_at): the bytes are always those of a fresh, cache-free build."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-import deckforge.cache
-import deckforge.package as package
-from deckforge.cache import CACHE_DIR_NAME
+import deckforge.apkg.archive as apkg_archive
+import deckforge.apkg.collection as apkg_collection
+import deckforge.load.parse
+from deckforge.store import CACHE_DIR_NAME
 from helpers import run
 
 ROOT = Path(__file__).parent.parent
@@ -30,7 +31,7 @@ FRESH = {**LATER, "DECKFORGE_CACHE": "0"}
 
 @pytest.fixture(autouse=True)
 def _no_memory() -> None:
-    deckforge.cache._MEMORY.clear()
+    deckforge.load.parse._MEMORY.clear()
 
 
 def _dist(root: Path) -> dict[str, bytes]:
@@ -61,13 +62,13 @@ def _same_as_fresh(tmp_path: Path, root: Path, change: Callable[[Path], None],
     change(root)
     change(fresh)
     calls: list[int] = []
-    real = package.write_collection
+    real = apkg_collection.write_collection
 
     def counted(deck: Any, path: Path, *args: Any) -> None:
         calls.append(1)
         real(deck, path, *args)
 
-    monkeypatch.setattr(package, "write_collection", counted)
+    monkeypatch.setattr(apkg_collection, "write_collection", counted)
     result = run(root, "build", env=LATER)
     assert result.exit_code == 0, result.output
     monkeypatch.undo()
@@ -159,9 +160,9 @@ def test_a_damaged_row_index_or_package_is_packaged_afresh(tmp_path: Path,
         # A collection in dist/ that is not what the cache says it is: its rows are checked.
         _edit(r, "cards-0002.yaml", "    back: ", "    back: Again ")
         apkg = r / "dist" / "bench.apkg"
-        db = package.collection_of(apkg.read_bytes())
+        db = apkg_archive.collection_of(apkg.read_bytes())
         assert db is not None
-        apkg.write_bytes(package._zip([("collection.anki2", _shift_card_ords(db, r / "work.anki2")),
+        apkg.write_bytes(apkg_archive._zip([("collection.anki2", _shift_card_ords(db, r / "work.anki2")),
                                        ("media", b"{}")]).apkg)
 
     # The damaged package's own hash has no row index: packaged afresh, dist/ rewritten.
@@ -170,14 +171,14 @@ def test_a_damaged_row_index_or_package_is_packaged_afresh(tmp_path: Path,
 
 def test_a_collection_that_disagrees_with_its_index_is_not_updated(tmp_path: Path) -> None:
     root = _built(tmp_path)
-    db = package.collection_of((root / "dist" / "bench.apkg").read_bytes())
+    db = apkg_archive.collection_of((root / "dist" / "bench.apkg").read_bytes())
     assert db is not None
     compiled = _compiled(root)
-    layout, first = package.layout_of(compiled), [(0, compiled.notes[0])]
-    assert package.updated_collection_at(tmp_path / "a.anki2", layout, db, first)
-    assert not package.updated_collection_at(
+    layout, first = apkg_collection.layout_of(compiled), [(0, compiled.notes[0])]
+    assert apkg_collection.updated_collection_at(tmp_path / "a.anki2", layout, db, first)
+    assert not apkg_collection.updated_collection_at(
         tmp_path / "b.anki2", layout, _shift_card_ords(db, tmp_path / "work.anki2"), first)
-    assert not package.updated_collection_at(tmp_path / "c.anki2", layout,
+    assert not apkg_collection.updated_collection_at(tmp_path / "c.anki2", layout,
                                              b"not a database" * 10, first)
     assert not (tmp_path / "b.anki2").exists() and not (tmp_path / "c.anki2").exists()
 
@@ -195,7 +196,7 @@ def _shift_card_ords(db: bytes, work: Path) -> bytes:
 
 
 def _compiled(root: Path) -> Any:
-    from deckforge.build import plan_build
+    from deckforge.build.build import plan_build
 
     result = plan_build(root / "decks", root / "dist", 1767225600, reuse=False)
     return result.decks[0]

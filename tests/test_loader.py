@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deckforge.loader import MAX_FILE_BYTES, parse_yaml
+from deckforge.load.pyyaml import MAX_FILE_BYTES, parse_yaml
 
 P = Path("f.yaml")
 

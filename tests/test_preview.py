@@ -11,8 +11,10 @@ from anki.collection import Collection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deckforge.cloze import card_numbers as cloze_ordinals
 from deckforge.notetypes import NOTE_TYPES
-from deckforge.preview import MARKER, cloze_ordinals, render_cloze, render_template
+from deckforge.preview.anki import render_cloze, render_template
+from deckforge.preview.site import MARKER
 from helpers import SAMPLE_TEXTS, collection, make_deck, make_sample_deck, run
 
 # --- Anki's template and cloze rules, checked against the real engine ---------------------------

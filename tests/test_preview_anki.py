@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
-from deckforge.compiler import card_guid
-from deckforge.preview import preview_note
-from deckforge.project import anki_card_count, load_project
+from deckforge.load.project import anki_card_count, load_project
+from deckforge.notes.source import card_guid
+from deckforge.preview.site import preview_note
 from helpers import collection, env_with_epoch, import_apkg, make_sample_deck, run
 
 

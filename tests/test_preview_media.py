@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from deckforge.media import MAX_IMAGE_BYTES, media_name
-from deckforge.project import load_project
-from deckforge.render import render_fields, render_markdown
+from deckforge.load.media import MAX_IMAGE_BYTES, media_name
+from deckforge.load.project import load_project
+from deckforge.render.markdown import render_fields, render_markdown
 from helpers import SAMPLE_SVG, env_with_epoch, make_deck, png_bytes, run
 
 PNG = png_bytes()

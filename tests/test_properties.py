@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from deckforge.cloze import card_numbers, check
 from deckforge.errors import DeckforgeError, DeckforgeErrors
-from deckforge.loader import parse_yaml
-from deckforge.project import load_project
-from deckforge.render import render_fields, render_inline, render_markdown
-from deckforge.schema import validate_document
+from deckforge.load.project import load_project
+from deckforge.load.pyyaml import parse_yaml
+from deckforge.load.schema import validate_document
+from deckforge.render.markdown import render_fields, render_inline, render_markdown
 from helpers import collection
 
 P = Path("decks/x/cards.yaml")

@@ -10,7 +10,7 @@ import pytest
 from anki.collection import Collection
 
 from deckforge import notetypes
-from deckforge.compiler import REMOVED_TAG
+from deckforge.notes.source import REMOVED_TAG
 from helpers import collection, env_with_epoch, import_apkg, make_deck, run
 
 T1, T2 = 1_800_000_000, 1_800_086_400

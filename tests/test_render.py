@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from deckforge.project import load_project
-from deckforge.render import render_fields, render_inline, render_markdown
+from deckforge.load.project import load_project
+from deckforge.render.markdown import render_fields, render_inline, render_markdown
 from helpers import make_deck
 
 

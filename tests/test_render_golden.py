@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from deckforge.load.project import load_project
 from deckforge.notetypes import NOTE_TYPES
-from deckforge.preview import preview_note
-from deckforge.project import load_project
+from deckforge.preview.site import preview_note
 from helpers import SAMPLE_TEXTS, make_sample_deck
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from deckforge.compiler import card_guid
-from deckforge.project import load_project
+from deckforge.load.project import load_project
+from deckforge.notes.source import card_guid
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")

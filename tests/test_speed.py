@@ -22,17 +22,19 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-import deckforge.cache
+import deckforge.apkg.archive as apkg_archive
+import deckforge.apkg.collection as apkg_collection
+import deckforge.build.build as build_module
 import deckforge.fastpackage
-import deckforge.fastyaml as fastyaml
-import deckforge.package as package
-from deckforge.cache import CACHE_DIR_NAME
-from deckforge.fastmd import fast_block, fast_inline
-from deckforge.fastyaml import fast_parse
-from deckforge.loader import parse_yaml
+import deckforge.load.parse
+import deckforge.load.yamlrs as fastyaml
+from deckforge.load.pyyaml import parse_yaml
+from deckforge.load.schema import is_valid, schema
+from deckforge.load.yamlrs import fast_parse
 from deckforge.notetypes import NOTE_TYPES, NoteType
-from deckforge.render import _md
-from deckforge.schema import is_valid, schema
+from deckforge.render.markdown import _md
+from deckforge.render.plain import fast_block, fast_inline
+from deckforge.store import CACHE_DIR_NAME
 from helpers import collection, import_apkg, make_deck, png_bytes, run, write
 
 ROOT = Path(__file__).parent.parent
@@ -47,7 +49,7 @@ YAML_FILES = sorted([*ROOT.glob("decks/**/*.yaml"), *ROOT.glob("tests/corpus/**/
 @pytest.fixture(autouse=True)
 def _no_memory() -> None:
     """Each test reads the cache from disk, not from an earlier test's process memory."""
-    deckforge.cache._MEMORY.clear()
+    deckforge.load.parse._MEMORY.clear()
 
 
 def _agrees(path: Path, raw: bytes) -> bool:
@@ -392,7 +394,7 @@ def test_plain_markdown_delimiters_render_exactly_as_markdown_it(text: str) -> N
 def test_plain_markdown_check_does_not_backtrack_on_long_hostile_lines() -> None:
     # A regex like (plain+)+ takes exponential time on a long line that fails at its end: a
     # card could hang every build. Run in a child process so a regression fails, not hangs.
-    code = ("from deckforge.fastmd import fast_block, fast_inline\n"
+    code = ("from deckforge.render.plain import fast_block, fast_inline\n"
             "for t in ['a' * 5000 + '~', '**' + 'a ' * 5000, '`' + 'a ' * 5000, '*a' * 5000,\n"
             "          '(**a' * 3000, 'a' * 5000 + '`']:\n"
             "    assert fast_inline(t) is None and fast_block(t) is None, t[:20]\n")
@@ -426,7 +428,7 @@ def test_cache_miss_hit_and_slow_path_build_the_same_bytes(tmp_path: Path) -> No
     assert (roots[1] / CACHE_DIR_NAME).is_dir()
     assert _dist(roots[1]) == _dist(roots[0])
     shutil.rmtree(roots[1] / "dist")
-    deckforge.cache._MEMORY.clear()
+    deckforge.load.parse._MEMORY.clear()
     assert run(roots[1], "build", env=EPOCH).exit_code == 0  # every file from the cache
     assert _dist(roots[1]) == _dist(roots[0])
     for root in roots:
@@ -447,7 +449,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
         # Truncated, bit-flipped, empty: each must fail its checksum, not crash or mislead.
         entry.write_bytes([blob[: len(blob) // 2], blob[:-1] + bytes([blob[-1] ^ 1]), b""][i % 3])
     shutil.rmtree(tmp_path / "dist")
-    deckforge.cache._MEMORY.clear()
+    deckforge.load.parse._MEMORY.clear()
     result = run(tmp_path, "build", env=EPOCH)
     assert result.exit_code == 0, result.output
     assert _dist(tmp_path) == before
@@ -536,7 +538,6 @@ def test_an_unchanged_deck_reuses_its_apkg_only_when_dist_holds_what_was_built(t
 
 def _counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count how often a build loads the decks (a no-op build loads nothing)."""
-    import deckforge.build as build_module
 
     calls: list[int] = []
     real = build_module.load_notes
@@ -657,7 +658,7 @@ def test_errors_with_a_warm_note_cache_are_the_uncached_ones(tmp_path: Path) -> 
 
 
 def test_the_fast_note_hash_is_the_json_one() -> None:
-    from deckforge.compiler import _note_hash
+    from deckforge.notes.source import note_hash
     from deckforge.notetypes import NOTE_TYPES
 
     def json_hash(nt: NoteType, fields: dict[str, str], tags: tuple[str, ...]) -> str:
@@ -671,13 +672,13 @@ def test_the_fast_note_hash_is_the_json_one() -> None:
     def same(key: str, texts: list[str], tags: list[str]) -> None:
         nt = NOTE_TYPES[key]
         fields = tuple(texts[: len(nt.fields)])
-        assert _note_hash(nt, fields, tuple(tags)) == \
+        assert note_hash(nt, fields, tuple(tags)) == \
             json_hash(nt, dict(zip(nt.fields, fields, strict=True)), tuple(tags))
     same()
 
 
 def test_the_manifest_writer_writes_what_json_dumps_writes(tmp_path: Path) -> None:
-    from deckforge.manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
+    from deckforge.notes.manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
 
     empty = Manifest()
     assert empty.to_text() == empty.to_text_reference()
@@ -765,7 +766,7 @@ def test_cloze_numbers_without_a_parse_are_the_parsed_ones(text: str) -> None:
 @example(90)
 @example(91)
 def test_guid_digits_two_at_a_time_are_base91(n: int) -> None:
-    from deckforge.compiler import _BASE91, _base91
+    from deckforge.notes.source import _BASE91, _base91
 
     digits, rest = [], n
     while rest:
@@ -777,7 +778,7 @@ def test_guid_digits_two_at_a_time_are_base91(n: int) -> None:
 def test_a_deck_zipped_in_pieces_imports_into_anki(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # 6,000 cards make a collection of several 4 MiB pieces, compressed in threads and joined.
-    from deckforge.package import _PIECE, _deflate
+    from deckforge.apkg.archive import _PIECE, _deflate
 
     generate(tmp_path, 6000, 12)
     assert run(tmp_path, "build", env=EPOCH).exit_code == 0
@@ -792,7 +793,7 @@ def test_a_deck_zipped_in_pieces_imports_into_anki(tmp_path: Path,
     # whether they are read from a file.
     assert _deflate(tmp_path / "copy.anki2" if (tmp_path / "copy.anki2").write_bytes(data)
                     else data) == (threaded, pieces, crc, size)
-    monkeypatch.setattr(package.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(apkg_archive.os, "cpu_count", lambda: 1)
     assert _deflate(data) == (threaded, pieces, crc, size)
     assert zlib.decompress(threaded, -15) == data
     assert len(pieces) == -(-len(data) // _PIECE) and sum(pieces) == len(threaded)
@@ -817,8 +818,8 @@ def test_a_machine_that_cannot_start_workers_builds_in_one_process(
 
 def test_notes_sort_and_have_cards_as_genanki_works_it_out() -> None:
     for nt in NOTE_TYPES.values():
-        model = package._model(nt)
-        assert model.sort_field_index == package.SORT_FIELD
+        model = apkg_collection.genanki_model(nt)
+        assert model.sort_field_index == apkg_collection.SORT_FIELD
         if not nt.is_cloze:
             assert model._req == [[o, t.requires[0], list(t.requires[1])]
                                   for o, t in enumerate(nt.templates)]

@@ -85,7 +85,7 @@ def build(obj: Context, deck_ids: tuple[str, ...], check: bool) -> None:
     (1: one process). Unchanged files come from .deckforge-cache/ (DECKFORGE_CACHE=0: off);
     after edits inside card files, only those files are compiled again.
     """
-    from .build import build as run_build
+    from .build.build import build as run_build
 
     try:
         result = run_build(obj.decks, obj.dist, _now(), list(deck_ids) or None, check=check)
@@ -119,7 +119,7 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> None:
 
     With PATHs (deck folders or YAML files), only problems in those are reported.
     """
-    from .project import validate_paths
+    from .load.project import validate_paths
 
     errors, project = validate_paths(obj.decks, list(paths))
     if errors:
@@ -141,7 +141,7 @@ def validate(obj: Context, paths: tuple[Path, ...], fmt: str) -> None:
 @click.pass_obj
 def list_(obj: Context, fmt: str) -> None:
     """List the decks with their notes, Anki cards and card types."""
-    from .project import deck_stats, load_project
+    from .load.project import deck_stats, load_project
 
     try:
         project = load_project(obj.decks)
@@ -178,7 +178,7 @@ def coverage(obj: Context, deck_ids: tuple[str, ...], fmt: str) -> None:
     "objectives": [{"id", "text", "notes", "questions"}]}]}}}.
     """
     from .coverage import as_json, as_text, deck_coverage
-    from .project import load_project
+    from .load.project import load_project
 
     try:
         project = load_project(obj.decks, list(deck_ids) or None)
@@ -206,7 +206,7 @@ def diff(obj: Context, deck_ids: tuple[str, ...], fmt: str) -> None:
 
     The Markdown output is meant as release notes for learners. Writes nothing.
     """
-    from .build import plan_build
+    from .build.build import plan_build
     from .release import release_notes, summarize
 
     try:
@@ -231,8 +231,8 @@ def preview(obj: Context, deck_ids: tuple[str, ...], out: Path) -> None:
     Cards go through the same templates and stylesheet as the .apkg, in light and dark
     mode; each deck page has statistics and a search by text and tag:name. Works offline.
     """
-    from .preview import write_preview
-    from .project import load_project
+    from .load.project import load_project
+    from .preview.site import write_preview
 
     try:
         result = write_preview(load_project(obj.decks, list(deck_ids) or None), out)

@@ -15,9 +15,9 @@ from typing import Any
 from . import cloze
 from .coverage import MIN_NOTES, deck_coverage
 from .errors import DeckforgeError, DeckforgeErrors, display_path
-from .loader import RawDocument, load_yaml
+from .load.project import validate_paths
+from .load.pyyaml import RawDocument, load_yaml
 from .model import Card, Deck, Project
-from .project import validate_paths
 
 __all__ = ["CONFIG_NAME", "RULES", "Finding", "LintConfig", "Rule", "lint_paths", "lint_project",
            "load_config"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .media import MediaFile
+from .load.media import MediaFile
 
 __all__ = ["CARD_TYPES", "Card", "Deck", "Exam", "Objective", "Project", "Section", "SourceRef"]
 

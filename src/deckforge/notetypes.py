@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+
+from .cloze import card_numbers
 
 __all__ = ["NoteType", "NOTE_TYPES", "note_type_for", "stable_id"]
 
@@ -108,3 +111,13 @@ NOTE_TYPES: dict[str, NoteType] = {
 
 def note_type_for(card_type: str) -> NoteType:
     return NOTE_TYPES[card_type]
+
+
+def card_ordinals(nt: NoteType, fields: Sequence[str]) -> tuple[int, ...]:
+    """The template ordinals of the cards a note of ``nt`` with ``fields`` makes, as genanki
+    would make them (cloze deletions counted the way Anki counts them)."""
+    if nt.is_cloze:
+        # genanki finds clozes with a regex that misses nested ones; use Anki's parsing.
+        return tuple(n - 1 for n in card_numbers(fields[nt.fields.index("Text")]))
+    return tuple(o for o, t in enumerate(nt.templates)
+                 if (any if t.requires[0] == "any" else all)(fields[i] for i in t.requires[1]))

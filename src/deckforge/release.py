@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .compiler import Change, CompiledDeck
+from .notes.compile import Change, CompiledDeck
 
 __all__ = ["summarize", "release_notes"]
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DeckforgeError, DeckforgeErrors
-from .loader import RawDocument, load_yaml
-from .manifest import MANIFEST_NAME, Manifest
-from .project import find_deck_folders
-from .schema import SCHEMA_DIR
+from .load.discover import find_deck_folders
+from .load.pyyaml import RawDocument, load_yaml
+from .load.schema import SCHEMA_DIR
+from .notes.manifest import MANIFEST_NAME, Manifest
 
 __all__ = ["DEFAULT_FILE", "ID_RE", "NewCard", "add_card", "create_deck", "find_deck", "skeleton"]
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .schema import SCHEMA_DIR
+from .load.schema import SCHEMA_DIR
 
 __all__ = ["render_schema_docs"]
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .fastmd import fast_block, fast_inline
-from .model import Card
+from ..model import Card
+from ..render.plain import fast_block, fast_inline
 
 if TYPE_CHECKING:  # imported when text first needs it: plain text never does (fastmd.py)
     from markdown_it import MarkdownIt

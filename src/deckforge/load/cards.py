@@ -1,28 +1,22 @@
-"""Find the decks under ``decks/``, load and validate them, and return typed objects."""
+"""Type the cards of a deck's files: includes, images, exam objectives, pinned cards."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import cloze
-from .cache import cached_notes, load_checked, notes_cache_enabled, store_notes
-from .compiler import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source, pinned_order
-from .errors import DeckforgeError, DeckforgeErrors, display_path
-from .jobs import job_count, map_in_order
-from .loader import RawDocument
-from .media import MediaFile, load_image
-from .model import Card, Deck, Exam, Objective, Project, Section, SourceRef
-from .render import image_sources
-from .schema import card_fields
-
-__all__ = ["anki_card_count", "deck_stats", "find_deck_folders", "load_notes",
-           "load_project", "standalone_notes", "validate_paths"]
+from .. import cloze
+from ..errors import DeckforgeError, display_path
+from ..load.discover import yaml_files
+from ..load.media import MediaFile, load_image
+from ..load.parse import load_checked
+from ..load.pyyaml import RawDocument
+from ..load.schema import card_fields
+from ..model import Card, Deck, Exam, Objective, Section, SourceRef
+from ..render.markdown import image_sources
 
 _TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
 
@@ -62,21 +56,8 @@ def _text_fields(card_type: str) -> tuple[str, ...]:
     return tuple(f for f in card_fields(card_type) if f in _TEXT_FIELDS)
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    found = [p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
-
-
-def find_deck_folders(decks_dir: Path) -> list[Path]:
-    """Deck folders: direct subfolders of ``decks_dir`` not starting with ``_`` or ``.``."""
-    if not decks_dir.is_dir():
-        return []
-    return sorted(p for p in decks_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(("_", ".")))
-
-
 @dataclass
-class _Loader:
+class CardLoader:
     decks_dir: Path
     errors: list[DeckforgeError] = field(default_factory=list)
     docs: dict[Path, RawDocument | None] = field(default_factory=dict)
@@ -120,7 +101,7 @@ class _Loader:
                 "to make it a library of shared cards"))
             return None
         meta = self.document(meta_path, "deck")
-        files = [p for p in _yaml_files(folder) if p != meta_path]
+        files = [p for p in yaml_files(folder) if p != meta_path]
         cards: list[Card] = []
         for path in files:
             cards.extend(self.card_file(path))
@@ -401,283 +382,3 @@ class _Loader:
                     "ids must be unique in a deck", "id"))
             else:
                 first[card.id] = card
-
-
-def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
-    """Load every deck under ``decks_dir`` (or only the deck ids in ``only``).
-
-    Raises DeckforgeErrors with every problem found, sorted by position.
-    """
-    loader = _Loader(decks_dir)
-    if not decks_dir.is_dir():
-        raise DeckforgeErrors([DeckforgeError(str(decks_dir), 0, 0, "no decks folder here",
-                                              "run deckforge in the folder that holds decks/, "
-                                              "or pass --decks PATH")])
-    sources = loader.sources()
-    decks: list[Deck] = []
-    for folder in find_deck_folders(decks_dir):
-        deck = loader.deck(folder)
-        if deck is not None:
-            decks.append(deck)
-    seen: dict[str, Deck] = {}
-    for deck in decks:
-        if deck.id in seen:
-            loader.errors.append(DeckforgeError(
-                str(deck.folder / "deck.yaml"), 1, 1, f"duplicate deck id `{deck.id}`",
-                f"also used by {seen[deck.id].folder}/deck.yaml", "id"))
-        seen[deck.id] = deck
-    _check_shared_ids(loader, decks)
-    if loader.errors:
-        raise DeckforgeErrors(loader.errors)
-    if only:
-        unknown = [d for d in only if d not in seen]
-        if unknown:
-            raise DeckforgeErrors([DeckforgeError(
-                str(decks_dir), 0, 0, f"no deck with id `{d}`",
-                "known decks: " + ", ".join(sorted(seen))) for d in unknown])
-        decks = [d for d in decks if d.id in only]
-    return Project(root=decks_dir, decks=tuple(decks), sources=sources)
-
-
-def _check_shared_ids(loader: _Loader, decks: list[Deck]) -> None:
-    """A shared card's identity is its library and id: two library files of one library may not
-    both use an id, as decks including them would ship two notes under one GUID."""
-    first: dict[tuple[str, str], Card] = {}
-    for deck in decks:
-        for card in deck.cards:
-            if not card.library:
-                continue
-            other = first.setdefault((card.library, card.id), card)
-            if other.path != card.path:
-                error = DeckforgeError(
-                    str(card.path), card.line, card.col,
-                    f"card id `{card.id}` is also used in {display_path(other.path)}:{other.line}",
-                    f"ids of shared cards must be unique in decks/{card.library}/: rename one",
-                    "id")
-                if error not in loader.errors:  # once, however many decks include both
-                    loader.errors.append(error)
-
-
-def load_notes(decks_dir: Path, only: list[str] | None = None,
-               placed: dict[str, tuple[str, int, int]] | None = None,
-               digests: Mapping[str, str] | None = None) -> list[DeckNotes]:
-    """``[DeckNotes.of(deck) for deck in load_project(decks_dir, only).decks]``, file by file.
-
-    A valid card file that neither includes other files nor shows images is cached by its bytes
-    (cache.py): a rebuild takes its notes without typing or rendering it again. Files not in
-    the cache are compiled in worker processes when there are many (jobs.py). Anything at all
-    wrong (an error in a file, a duplicate id, an unknown deck) is left to ``load_project``,
-    which raises with every error, so messages and their order stay exactly the same.
-
-    ``placed`` receives, for each card file of the decks returned (path under ``decks_dir``),
-    its deck id, the place of its first note in the deck and its number of notes. ``digests``:
-    the sha256 of files already hashed, by path under ``decks_dir`` (see ``compile_files``).
-    """
-    if not decks_dir.is_dir():
-        return _notes_of(load_project(decks_dir, only))
-    use_cache = notes_cache_enabled()
-    loader = _Loader(decks_dir)
-    loader.sources()
-    metas: list[tuple[str, str, str, tuple[str, ...]]] = []
-    exams: list[Exam | None] = []
-    work: list[tuple[int, Path]] = []  # (deck index, card file)
-    for folder in find_deck_folders(decks_dir):
-        meta_path = folder / "deck.yaml"
-        meta = loader.document(meta_path, "deck") if meta_path.is_file() else None
-        exams.append(loader.exam(meta) if meta is not None else None)
-        if meta is None or loader.errors:
-            return _notes_of(load_project(decks_dir, only))
-        work.extend((len(metas), p) for p in _yaml_files(folder) if p != meta_path)
-        metas.append((meta.data["id"], meta.data["name"], meta.data.get("description", ""),
-                      tuple(meta.data.get("start", ()))))
-    found = compile_files(decks_dir, [(metas[i][0], path) for i, path in work], use_cache, digests)
-    if found is None:
-        return _notes_of(load_project(decks_dir, only))
-    notes: list[list[NoteSource]] = [[] for _ in metas]
-    where: dict[str, tuple[str, int, int]] = {}
-    root = decks_dir.absolute()
-    for (i, path), file_notes in zip(work, found, strict=True):
-        where[path.absolute().relative_to(root).as_posix()] = (metas[i][0], len(notes[i]), len(file_notes))
-        notes[i].extend(file_notes)
-    for (deck_id, _, _, start), deck_notes in zip(metas, notes, strict=True):
-        if start:
-            _repin(where, deck_id, deck_notes, start)
-    decks = [DeckNotes(deck_id, name, description, tuple(deck_notes), start)
-             for (deck_id, name, description, start), deck_notes in zip(metas, notes, strict=True)]
-    if any(len({n[0] for n in d.notes}) != len(d.notes) for d in decks) \
-            or not _links_hold(decks, exams):
-        return _notes_of(load_project(decks_dir, only))  # duplicate ids, bad links: worded there
-    ids = [d.id for d in decks]
-    if len(set(ids)) != len(ids) or (only and any(d not in ids for d in only)):
-        return _notes_of(load_project(decks_dir, only))
-    if placed is not None:
-        placed.update((rel, spot) for rel, spot in where.items() if not only or spot[0] in only)
-    return [d for d in decks if not only or d.id in only]
-
-
-def _repin(where: dict[str, tuple[str, int, int]], deck_id: str, notes: list[NoteSource],
-           start: tuple[str, ...]) -> None:
-    """Where each card file's notes sit once the deck's pinned notes come first (as compiling
-    orders them): a file holding a pinned note is no longer in one piece and is left out, so a
-    rebuild after editing it is a full one."""
-    order = pinned_order([n[0] for n in notes], start)
-    pinned = sorted(order[: sum(n[0] in start for n in notes)])
-    for rel, (deck, first, count) in list(where.items()):
-        if deck != deck_id:
-            continue
-        if any(first <= k < first + count for k in pinned):
-            del where[rel]
-        else:
-            where[rel] = (deck, len(pinned) + first - sum(k < first for k in pinned), count)
-
-
-def _links_hold(decks: list[DeckNotes], exams: list[Exam | None]) -> bool:
-    """Whether the decks' notes meet the checks ``load_project`` makes across files: objective
-    tags name objectives of the deck's exam, pinned cards are the deck's own, and a shared note
-    is the same in every deck."""
-    shared: dict[str, str] = {}
-    for deck, exam in zip(decks, exams, strict=True):
-        known = exam.objective_ids() if exam is not None else {}
-        own = {n[0] for n in deck.notes if not n[4].startswith("::")}
-        if not set(deck.start) <= own:
-            return False
-        for n in deck.notes:
-            if any(t.startswith(OBJECTIVE_TAG) and t[len(OBJECTIVE_TAG):] not in known for t in n[3]):
-                return False
-            if n[4].startswith("::") and shared.setdefault(n[6], n[5]) != n[5]:
-                return False
-    return True
-
-
-def compile_files(decks_dir: Path, files: list[tuple[str, Path]], use_cache: bool,
-                  digests: Mapping[str, str] | None = None) -> list[list[NoteSource]] | None:
-    """The notes of each (deck id, card file), in order; None when any file has a problem.
-
-    Files found in the note cache are taken from it; the others are compiled, in worker
-    processes when there is enough of them (jobs.py), and cached. ``digests`` gives the sha256
-    of files (by path under ``decks_dir``) already hashed (the others are hashed here).
-    """
-    found: list[list[NoteSource] | None] = [None] * len(files)
-    todo: list[tuple[int, str, Path, str]] = []
-    root = decks_dir.absolute()
-    for i, (deck_id, path) in enumerate(files):
-        digest = ""
-        if use_cache:
-            digest = (digests or {}).get(path.absolute().relative_to(root).as_posix(), "") \
-                or hashlib.sha256(path.read_bytes()).hexdigest()
-        hit = cached_notes(decks_dir, deck_id, path, digest) if use_cache else None
-        if hit is None:
-            todo.append((i, deck_id, path, digest))
-        found[i] = hit
-    jobs = job_count(sum(p.stat().st_size for _, _, p, _ in todo)) if len(todo) > 1 else 1
-    compile_one = partial(_compile_file, decks_dir, use_cache)
-    work = [t[1:] for t in todo]
-    # With workers, the first file is compiled here first: what it sets up once (imports, the
-    # compiled schema check, cache keys) is then inherited by every forked worker.
-    results = [] if jobs == 1 else [compile_one(work[0])]
-    results += map_in_order(compile_one, work[len(results):], jobs)
-    for (i, *_), notes in zip(todo, results, strict=True):
-        if notes is None:
-            return None
-        found[i] = notes
-    return [n for n in found if n is not None]
-
-
-def _compile_file(decks_dir: Path, use_cache: bool,
-                  work: tuple[str, Path, str]) -> list[NoteSource] | None:
-    """Type, render and hash the cards of one file (and cache its notes); None on any problem,
-    or when the file no longer hashes to the digest given (then the caller loads afresh)."""
-    deck_id, path, digest = work
-    if use_cache:
-        try:
-            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-                return None
-        except OSError:
-            return None
-    found = _file_notes(decks_dir, use_cache, deck_id, path, digest)
-    return None if found is None else found[0]
-
-
-def standalone_notes(decks_dir: Path, deck_id: str, path: Path, digest: str) -> list[NoteSource] | None:
-    """The notes of a valid card file of deck ``deck_id`` (its bytes hashing to ``digest``) that
-    includes no other file and shows no image; None otherwise."""
-    found = _file_notes(decks_dir, True, deck_id, path, digest)
-    if found is None or found[1] or any(n[7] for n in found[0]):
-        return None
-    return found[0]
-
-
-def _file_notes(decks_dir: Path, use_cache: bool, deck_id: str, path: Path,
-                digest: str) -> tuple[list[NoteSource], bool] | None:
-    """The notes of a card file and whether it includes others; None on any problem."""
-    loader = _Loader(decks_dir)
-    cards = loader.card_file(path)
-    if loader.errors:
-        return None
-    notes = [note_source(deck_id, card) for card in cards]
-    doc = loader.docs.get(path)
-    includes = doc is None or "include" in doc.data
-    if use_cache and not includes:
-        store_notes(decks_dir, deck_id, path, digest, notes)
-    return notes, includes
-
-
-def _notes_of(project: Project) -> list[DeckNotes]:
-    return [DeckNotes.of(deck) for deck in project.decks]
-
-
-def _under(path: Path, roots: list[Path]) -> bool:
-    p = path.resolve()
-    return any(p == r or r in p.parents for r in roots)
-
-
-def validate_paths(decks_dir: Path, paths: list[Path]) -> tuple[list[DeckforgeError], Project | None]:
-    """Validate the whole project; with ``paths``, keep only problems in files under them."""
-    roots = [p.resolve() for p in paths]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        return [DeckforgeError(str(p), 0, 0, "no such file or folder") for p in missing], None
-    outside = [p for p in paths if not _under(p, [decks_dir.resolve()])]
-    errors: list[DeckforgeError] = []
-    for path in outside:
-        files = _yaml_files(path) if path.is_dir() else [path]
-        loader = _Loader(decks_dir)
-        for f in files:
-            kind = "deck" if f.name == "deck.yaml" else "sources" if f.name == "sources.yaml" else "cards"
-            if kind == "cards":
-                loader.card_file(f)
-            else:
-                loader.document(f, kind)
-        errors.extend(loader.errors)
-    if len(outside) == len(paths) and paths:
-        return sorted(errors), (None if errors else Project(decks_dir, (), {}))
-    try:
-        project = load_project(decks_dir)
-    except DeckforgeErrors as exc:
-        found = [e for e in exc.errors if not paths or _under(Path(e.path), roots)]
-        return sorted(errors + found), None
-    if paths:
-        def concerned(deck: Deck) -> bool:
-            # A deck matters when a PATH lies inside it, holds it, or is a file it includes.
-            files = {*(c.path.resolve() for c in deck.cards), *(f.resolve() for f in deck.files)}
-            folder = deck.folder.resolve()
-            return any(_under(folder, [r]) or _under(r, [folder]) or r in files for r in roots)
-
-        project = Project(project.root, tuple(d for d in project.decks if concerned(d)),
-                          project.sources)
-    return sorted(errors), project
-
-
-def anki_card_count(card: Card) -> int:
-    """How many Anki cards a note of ``card`` makes."""
-    if card.type == "reversible":
-        return 2
-    if card.type == "cloze":
-        return len(cloze.card_numbers(card.field("text")))
-    return 1
-
-
-def deck_stats(deck: Deck) -> dict[str, Any]:
-    types = {t: sum(1 for c in deck.cards if c.type == t) for t in ("basic", "reversible", "cloze", "choice")}
-    return {"id": deck.id, "name": deck.name, "notes": len(deck.cards),
-            "cards": sum(anki_card_count(c) for c in deck.cards), "types": types}

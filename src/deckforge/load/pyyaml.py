@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DeckforgeError
+from ..errors import DeckforgeError
 
 __all__ = [
     "MAX_FILE_BYTES",

@@ -1,22 +1,20 @@
-"""Build every deck into dist/ all at once, or check that dist/ is up to date."""
+"""``deckforge build``: nothing to do, a quick rebuild after edits (delta.py), or a full build."""
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
-import os
-import shutil
-import signal
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (
-    Packaging,
+from ..apkg.archive import apkg_bytes, read_notes
+from ..apkg.collection import layout_of
+from ..apkg.reuse import Packaging
+from ..build.commit import commit_locked, dist_lock, lock_path, recover
+from ..build.stamp import (
     Sources,
     Stamp,
     dist_matches,
@@ -27,16 +25,15 @@ from .cache import (
     read_stamp,
     write_stamp,
 )
-from .compiler import Change, CompiledDeck, DeckNotes, compile_notes, compile_project
-from .errors import DeckforgeError, DeckforgeErrors
-from .manifest import MANIFEST_NAME, Manifest
-from .package import apkg_bytes, layout_of, read_notes
-from .project import load_notes, load_project
+from ..errors import DeckforgeError, DeckforgeErrors
+from ..load.project import load_project
+from ..notes.compile import Change, CompiledDeck, compile_notes, compile_project
+from ..notes.files import load_notes
+from ..notes.manifest import MANIFEST_NAME, Manifest
+from ..notes.source import DeckNotes
 
 if TYPE_CHECKING:
-    from .delta import Delta
-
-__all__ = ["BuildResult", "build", "plan_build", "commit_dist"]
+    from ..build.delta import Delta
 
 
 @dataclass
@@ -100,106 +97,6 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
     return BuildResult(decks=decks, changes=changes, files=files, counts=counts)
 
 
-def _lock_path(dist_dir: Path) -> Path:
-    return dist_dir.parent / f".{dist_dir.name}.lock"
-
-
-@contextlib.contextmanager
-def _lock(dist_dir: Path) -> Iterator[None]:
-    """Serialise builds writing the same dist/ (a second build waits for the first)."""
-    with open(_lock_path(dist_dir), "a+b") as handle:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no advisory locks; builds rarely overlap
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-_FAULT_ENV = "DECKFORGE_TEST_KILL_AT"
-"""Tests set this to a step name of commit_dist to have the build SIGKILL itself there."""
-
-
-def _fault(step: str) -> None:
-    if os.environ.get(_FAULT_ENV) == step:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two directories in one atomic step (Linux renameat2); False where unsupported."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b),
-                          rename_exchange) == 0)
-
-
-def _recover(dist_dir: Path) -> None:
-    """Finish or undo a swap that an interrupted build left half done."""
-    old = dist_dir.with_name(f".{dist_dir.name}.old")
-    if not dist_dir.exists() and old.exists():
-        old.rename(dist_dir)
-    if old.exists():
-        shutil.rmtree(old)
-    for stale in dist_dir.parent.glob(f".{dist_dir.name}.new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def commit_dist(dist_dir: Path, files: dict[str, bytes]) -> list[str]:
-    """Make dist/ hold ``files`` (other files in it are kept) as one atomic step.
-
-    The new dist/ is assembled in a sibling folder and swapped in with renames, so an
-    interrupted build leaves the old dist/ or the new one, never a mix; the next build cleans up.
-    """
-    dist_dir = dist_dir.absolute()
-    dist_dir.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(dist_dir):
-        return _commit_locked(dist_dir, files)
-
-
-def _commit_locked(dist_dir: Path, files: dict[str, bytes]) -> list[str]:
-    _recover(dist_dir)
-    changed = sorted(name for name, data in files.items()
-                     if not (dist_dir / name).is_file() or (dist_dir / name).read_bytes() != data)
-    if not changed:
-        return []
-    staging = Path(tempfile.mkdtemp(prefix=f".{dist_dir.name}.new-", dir=dist_dir.parent))
-    staging.chmod(0o755)
-    _fault("staging")
-    if dist_dir.is_dir():
-        for item in sorted(dist_dir.iterdir()):
-            if item.is_file() and item.name not in files:
-                shutil.copy2(item, staging / item.name)
-    for name, data in sorted(files.items()):
-        with open(staging / name, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        _fault("writing")
-    _fault("staged")
-    if dist_dir.is_dir() and _exchange(staging, dist_dir):
-        # dist/ now holds the new files and the staging folder the old ones: at no moment
-        # was there no dist/ (two renames leave a gap between them).
-        _fault("swapped")
-        shutil.rmtree(staging)
-        return changed
-    old = dist_dir.with_name(f".{dist_dir.name}.old")
-    if dist_dir.exists():
-        dist_dir.rename(old)
-        _fault("moved-old")
-    staging.rename(dist_dir)
-    _fault("swapped")
-    if old.exists():
-        shutil.rmtree(old)
-    return changed
-
-
 def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = None,
           check: bool = False) -> BuildResult:
     """Build the decks into ``dist_dir`` (or, with ``check``, report what differs).
@@ -221,10 +118,10 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     # A build that wrote dist/ left a stamp (and the lock file, so taking the lock creates no
     # file): read under the lock, where no other build can be swapping dist/.
     if inputs and dist_abs.is_dir() and has_stamp(decks_dir, dist_abs, only) \
-            and _lock_path(dist_abs).is_file():
+            and lock_path(dist_abs).is_file():
         try:
-            with _lock(dist_abs):
-                _recover(dist_abs)
+            with dist_lock(dist_abs):
+                recover(dist_abs)
                 # (dist/ is compared with what the stamp says below: by the no-op check, or
                 # by the delta as it reads the files.)
                 stamp = read_stamp(decks_dir, dist_abs, only, check=False)
@@ -238,7 +135,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                     with ThreadPoolExecutor(max_workers=1) as side:
                         # (Cache writes and dist/'s writes mostly wait on the disk.)
                         remembered = [side.submit(learn) for learn in delta.remember]
-                        written = _commit_locked(dist_abs, delta.files)
+                        written = commit_locked(dist_abs, delta.files)
                         for future in remembered:
                             future.result()
                     write_stamp(decks_dir, dist_abs, only, delta.stamp)
@@ -254,8 +151,8 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
         # Plan under the lock too: a build reading the manifest and the decks while another
         # swaps dist/ could pair an old manifest with new decks. The decks are loaded once; if
         # a file changed meanwhile, they are loaded again.
-        with _lock(dist_abs):
-            _recover(dist_abs)
+        with dist_lock(dist_abs):
+            recover(dist_abs)
             now_sources = input_files(decks_dir, sources)
             if now_sources != sources:
                 placed = {}
@@ -263,7 +160,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                 inputs = inputs_digest(decks_dir, sources)
             result = plan_build(decks_dir, dist_abs, now, only, notes)
             del notes
-            result.written = _commit_locked(dist_abs, result.files)
+            result.written = commit_locked(dist_abs, result.files)
             write_stamp(decks_dir, dist_abs, only, Stamp(
                 inputs=inputs, decks=result.counts, files=file_digests(result.files),
                 sources=sources, cards=placed,
@@ -276,7 +173,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
 
 def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
                 inputs: str) -> Delta | None:
-    from .delta import plan_delta  # only a rebuild after an edit needs it
+    from ..build.delta import plan_delta  # only a rebuild after an edit needs it
 
     return plan_delta(decks_dir, dist_dir, now, stamp, sources, inputs)
 

@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DeckforgeError
-from .loader import RawDocument
-from .model import CARD_TYPES
+from ..errors import DeckforgeError
+from ..load.pyyaml import RawDocument
+from ..model import CARD_TYPES
 
 if TYPE_CHECKING:  # jsonschema is imported when a document is checked (a build may never need it)
     from jsonschema import Draft202012Validator
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # jsonschema is imported when a document is checked (a build 
 __all__ = ["SCHEMA_DIR", "SCHEMA_FILES", "card_fields", "check_document", "is_valid", "schema",
            "validate_document"]
 
-SCHEMA_DIR = Path(__file__).parent / "schema"
+SCHEMA_DIR = Path(__file__).parent.parent / "schema"
 SCHEMA_FILES = {"deck": "deck.schema.json", "cards": "cards.schema.json",
                 "sources": "sources.schema.json"}
 

@@ -1,45 +1,27 @@
-"""Write compiled decks as .apkg files with genanki, byte for byte reproducibly."""
+"""Write a deck's Anki collection (SQLite): genanki's schema, col row and note types, our rows."""
 
 from __future__ import annotations
 
-import collections
-import contextlib
-import io
 import itertools
 import json
 import os
 import sqlite3
-import struct
 import tempfile
 import warnings
-import zipfile
-import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .cloze import card_numbers
-from .compiler import CompiledDeck, CompiledNote
-from .notetypes import NOTE_TYPES, NoteType
+from ..cloze import card_numbers
+from ..notes.compile import CompiledDeck, CompiledNote
+from ..notetypes import NOTE_TYPES, NoteType, card_ordinals
 
 if TYPE_CHECKING:
     import genanki
 
-# genanki is imported where it is used: a rebuild after an edit does without it (importing it
-# imports asyncio, a fifth of such a rebuild's start-up).
 
-__all__ = ["Layout", "Packed", "SORT_FIELD", "apkg_bytes", "card_ordinals", "collection_of",
-           "holds_collection", "layout_of", "open_collection", "packed_apkg", "read_notes",
-           "updated_collection_at", "write_collection"]
-
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# Level 1 compresses 4-5x faster than the default 6 for about 13% larger decks.
-_ZLIB_LEVEL = 1
-
-
-def _model(nt: NoteType) -> genanki.Model:
+def genanki_model(nt: NoteType) -> genanki.Model:
     import genanki
 
     # Explicit field and template ids keep Anki's matching stable across releases.
@@ -75,11 +57,11 @@ def layout_of(deck: CompiledDeck) -> Layout:
                   max((n.mod for n in deck.notes), default=deck.id_base // 1000))
 
 
-def _layout(layout: Layout) -> tuple[dict[str, genanki.Model], dict[str, genanki.Deck]]:
+def genanki_layout(layout: Layout) -> tuple[dict[str, genanki.Model], dict[str, genanki.Deck]]:
     """genanki's note types and decks of a deck laid out as ``layout`` (holding no notes)."""
     import genanki
 
-    models = {nt.key: _model(nt) for nt in NOTE_TYPES.values()}
+    models = {nt.key: genanki_model(nt) for nt in NOTE_TYPES.values()}
     gdecks = {name: genanki.Deck(deck_id, name) for name, deck_id in layout.anki_deck_ids}
     gdecks[layout.name].description = layout.description_html
     # genanki's Deck.write_to_db stores the note types of the notes it holds (in the order
@@ -92,6 +74,8 @@ def _layout(layout: Layout) -> tuple[dict[str, genanki.Model], dict[str, genanki
 # The rows genanki's Note.write_to_db inserts. The columns every row shares are written into
 # the statements, so only the values that differ are bound (a big deck binds far fewer).
 _NOTE_INSERT = "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'');"
+
+
 _CARD_INSERT = "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'');"
 
 
@@ -102,29 +86,19 @@ def _note_values(note: CompiledNote, note_id: int, sort_field: int) -> tuple[Any
             "\x1f".join(fields), fields[sort_field])
 
 
-def _note_row(note: CompiledNote, note_id: int) -> tuple[Any, ...]:
+def note_row(note: CompiledNote, note_id: int) -> tuple[Any, ...]:
     """The whole row ``_NOTE_INSERT`` writes."""
     v = _note_values(note, note_id, SORT_FIELD)
     return (*v[:4], -1, *v[4:], 0, 0, "")
 
 
 SORT_FIELD = 0
-"""The field notes sort by: the first (genanki.Model's default, which ``_model`` keeps; a test
+"""The field notes sort by: the first (genanki.Model's default, which ``genanki_model`` keeps; a test
 checks it)."""
 
 
-def _card_ords(note: CompiledNote) -> tuple[int, ...]:
+def card_ords(note: CompiledNote) -> tuple[int, ...]:
     return note.ords if note.ords is not None else card_ordinals(note.note_type, note.fields)
-
-
-def card_ordinals(nt: NoteType, fields: Sequence[str]) -> tuple[int, ...]:
-    """The template ordinals of the cards a note of ``nt`` with ``fields`` makes, as genanki
-    would make them (cloze deletions counted the way Anki counts them)."""
-    if nt.is_cloze:
-        # genanki finds clozes with a regex that misses nested ones; use Anki's parsing.
-        return tuple(n - 1 for n in card_numbers(fields[nt.fields.index("Text")]))
-    return tuple(o for o, t in enumerate(nt.templates)
-                 if (any if t.requires[0] == "any" else all)(fields[i] for i in t.requires[1]))
 
 
 def _card_row(card_id: int, note_id: int, anki_id: int, card_ord: int, mod: int,
@@ -133,13 +107,13 @@ def _card_row(card_id: int, note_id: int, anki_id: int, card_ord: int, mod: int,
     return (card_id, note_id, anki_id, card_ord, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
 
 
-def _scratch(cur: sqlite3.Cursor) -> None:
+def scratch_pragmas(cur: sqlite3.Cursor) -> None:
     # A scratch file: no journal or fsync needed (the bytes written are the same).
     cur.execute("PRAGMA journal_mode = OFF")
     cur.execute("PRAGMA synchronous = OFF")
 
 
-def _collection(deck: CompiledDeck) -> bytes:
+def collection_bytes(deck: CompiledDeck) -> bytes:
     """The collection database of ``deck`` (``write_collection``), as bytes."""
     with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
         path = Path(tmp, "collection.anki2")
@@ -162,7 +136,7 @@ def write_collection(deck: CompiledDeck, path: Path,
         path.write_bytes(_collection_genanki(deck))
         return
     layout = layout_of(deck)
-    _, gdecks = _layout(layout)
+    _, gdecks = genanki_layout(layout)
     timestamp = layout.timestamp
     by_deck: dict[str, list[int]] = {name: [] for name in gdecks}
     notes = deck.notes
@@ -175,7 +149,7 @@ def write_collection(deck: CompiledDeck, path: Path,
     for name, anki_id in deck.anki_deck_ids:
         for due in by_deck[name]:
             note = notes[due]
-            ords = _card_ords(note)
+            ords = card_ords(note)
             placed.append((next_id, anki_id, due, ords))
             next_id += 1 + len(ords)
     del by_deck
@@ -188,7 +162,7 @@ def write_collection(deck: CompiledDeck, path: Path,
         conn = sqlite3.connect(os.path.join(tmp, "scratch.anki2"))
         try:
             cur = conn.cursor()
-            _scratch(cur)
+            scratch_pragmas(cur)
             # What genanki's Package.write_to_db runs, with the indexes created after the rows
             # (filling an index once is faster than keeping it up to date row by row). Every
             # statement is its own transaction either way, so the file comes out the same.
@@ -204,7 +178,7 @@ def write_collection(deck: CompiledDeck, path: Path,
             if rows_written is not None:
                 rows_written()
             cur.executescript(indexes)
-            _seal(conn, layout, str(path))
+            seal(conn, layout, str(path))
         finally:
             conn.close()
 
@@ -238,7 +212,7 @@ the count of transactions and schema changes that made it, not its content."""
 def updated_collection_at(path: Path, layout: Layout, base: bytes,
                           changed: Sequence[tuple[int, CompiledNote]],
                           only_times: bool = False) -> bool:
-    """``_collection(deck)`` made from ``base``, the collection of a deck with the same notes in
+    """``collection_bytes(deck)`` made from ``base``, the collection of a deck with the same notes in
     the same order (card ids, GUIDs, note types, sub-decks, removed or not), the same Anki deck
     ids and the same id base, which differs from ``deck`` (laid out as ``layout``) at most in
     the ``changed`` notes, given with their places in the deck (fields, tags, times), and in the
@@ -260,7 +234,7 @@ def updated_collection_at(path: Path, layout: Layout, base: bytes,
         try:
             if deserialize is not None:
                 deserialize(conn, base)
-            _scratch(conn.cursor())
+            scratch_pragmas(conn.cursor())
             if not _rewrite(conn.cursor(), layout, changed, only_times):
                 return False
             conn.commit()
@@ -296,7 +270,7 @@ def _rewrite(cur: sqlite3.Cursor, layout: Layout, changed: Sequence[tuple[int, C
     for due, note in changed:
         note_id, anki_id = note_ids[note.guid], anki_ids[note.deck_name]
         old = cur.execute("SELECT * FROM cards WHERE nid = ? ORDER BY id", (note_id,)).fetchall()
-        ords = _card_ords(note)
+        ords = card_ords(note)
         rows = [_card_row(row[0], note_id, anki_id, card_ord, note.mod, due)
                 for row, card_ord in zip(old, ords, strict=False)]
         # The same cards, with only their time to change: else the layout differs.
@@ -306,26 +280,26 @@ def _rewrite(cur: sqlite3.Cursor, layout: Layout, changed: Sequence[tuple[int, C
         (mid,) = cur.execute("SELECT mid FROM notes WHERE id = ?", (note_id,)).fetchone()
         if mid != note.note_type.id:
             return False
-        row = _note_row(note, note_id)
+        row = note_row(note, note_id)
         cur.execute("UPDATE notes SET guid=?, mid=?, mod=?, usn=?, tags=?, flds=?, sfld=?, "
                     "csum=?, flags=?, data=? WHERE id=?", (*row[1:], note_id))
         cur.execute("UPDATE cards SET mod = ? WHERE nid = ?", (note.mod, note_id))
     if cur.execute("SELECT count(*) FROM col").fetchone() != (1,):
         return False
     if only_times:
-        # What ``_finish`` sets that depends on the notes (the note types keep their times).
+        # What ``finish`` sets that depends on the notes (the note types keep their times).
         cur.execute("UPDATE col SET mod = ?", (layout.timestamp * 1000,))
         return True
     # The collection row as a fresh build writes it (note types, decks, times).
     import genanki
 
-    _, gdecks = _layout(layout)
+    _, gdecks = genanki_layout(layout)
     fresh = sqlite3.connect(":memory:")
     try:
         fcur = fresh.cursor()
         genanki.Package([gdecks[name] for name, _ in layout.anki_deck_ids]).write_to_db(
             fcur, layout.timestamp, itertools.count(layout.id_base))
-        _finish(fcur, layout)
+        finish(fcur, layout)
         col = fcur.execute("SELECT * FROM col").fetchall()
         columns = [d[0] for d in fcur.description]
     finally:
@@ -336,15 +310,15 @@ def _rewrite(cur: sqlite3.Cursor, layout: Layout, changed: Sequence[tuple[int, C
     return True
 
 
-def _seal(conn: sqlite3.Connection, layout: Layout, path: str) -> None:
+def seal(conn: sqlite3.Connection, layout: Layout, path: str) -> None:
     """Set the note types' and collection's times, commit, and write the database to ``path``
     with VACUUM INTO: its pages laid out canonically, whatever order the rows came in."""
-    _finish(conn.cursor(), layout)
+    finish(conn.cursor(), layout)
     conn.commit()
     conn.execute("VACUUM INTO ?", (path,))
 
 
-def _finish(cur: sqlite3.Cursor, layout: Layout) -> None:
+def finish(cur: sqlite3.Cursor, layout: Layout) -> None:
     """Give the note types their own modification times and the collection its times."""
     (models_json,) = cur.execute("SELECT models FROM col").fetchone()
     stored = json.loads(models_json)
@@ -360,9 +334,9 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
     """The reference: genanki's own Note objects write the rows (bulk-inserted, fastpackage.py)."""
     import genanki
 
-    from .fastpackage import BatchedNote, NoteRows
+    from ..fastpackage import BatchedNote, NoteRows
 
-    models = {nt.key: _model(nt) for nt in NOTE_TYPES.values()}
+    models = {nt.key: genanki_model(nt) for nt in NOTE_TYPES.values()}
     gdecks = {name: genanki.Deck(deck_id, name) for name, deck_id in deck.anki_deck_ids}
     gdecks[deck.name].description = deck.description_html
     rows = NoteRows()  # genanki's rows, inserted in bulk (fastpackage.py)
@@ -382,7 +356,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
         conn = sqlite3.connect(os.path.join(tmp, "scratch.anki2"))
         try:
             cur = conn.cursor()
-            _scratch(cur)
+            scratch_pragmas(cur)
             with warnings.catch_warnings():
                 # Fields are already escaped HTML; genanki's tag heuristics only add noise.
                 warnings.simplefilter("ignore")
@@ -395,236 +369,7 @@ def _collection_genanki(deck: CompiledDeck) -> bytes:
             cur.executemany("UPDATE notes SET mod = ? WHERE id = ?",
                             [(n.mod, ids[n.guid]) for n in deck.notes])
             cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
-            _seal(conn, layout, db_path)
+            seal(conn, layout, db_path)
         finally:
             conn.close()
         return Path(db_path).read_bytes()
-
-
-class Packed(NamedTuple):
-    """An .apkg's bytes and the compressed length of each piece of its collection (``_deflate``),
-    by which a later build reuses the pieces that come out the same."""
-
-    apkg: bytes
-    pieces: tuple[int, ...]
-
-
-def _zip(entries: list[tuple[str, bytes | Path]], previous: Packed | None = None,
-         old_collection: bytes | None = None) -> Packed:
-    """A zip archive of ``entries`` (name, bytes or the file holding them), every byte fixed by
-    their names and contents.
-
-    Written directly (zipfile cannot take data compressed elsewhere): entries deflated in
-    pieces (``_deflate``), all dated 1980-01-01, mode 0644, made on Unix, no extra fields.
-    The first entry's pieces equal to those of ``old_collection`` are taken from ``previous``.
-    """
-    out: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    first: tuple[int, ...] = ()
-    for at, (name, data) in enumerate(entries):
-        old = _old_pieces(previous, old_collection) if at == 0 else None
-        packed, pieces, crc, size = _deflate(data, old)
-        if at == 0:
-            first = pieces
-        encoded = name.encode("utf-8")
-        if max(size, len(packed), offset) >= 0xFFFFFFFF:
-            return Packed(_zip_large(entries), ())
-        fields = (20, 0, 8, 0, _DOS_DATE, crc, len(packed), size, len(encoded), 0)
-        local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields) + encoded
-        central.append(struct.pack("<IH", 0x02014B50, (3 << 8) | 20)
-                       + struct.pack("<HHHHHIIIHH", *fields)
-                       + struct.pack("<HHHII", 0, 0, 0, 0o100644 << 16, offset) + encoded)
-        out += (local, packed)
-        offset += len(local) + len(packed)
-    directory = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory),
-                      offset, 0)
-    return Packed(b"".join([*out, directory, end]), first)
-
-
-_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the earliest date a zip entry can hold
-_PIECE = 1 << 22
-_LOCAL = struct.Struct("<IHHHHHIIIHH")
-
-# The first entry of an archive ``_zip`` wrote, cut into its compressed pieces: (raw bytes it
-# inflates to, compressed pieces).
-_OldPieces = tuple[bytes, list[memoryview]]
-
-
-def _first_entry(apkg: bytes) -> tuple[memoryview, int, int] | None:
-    """The compressed bytes of an archive's first entry, its CRC and size (``_zip``'s layout)."""
-    if len(apkg) < _LOCAL.size:
-        return None
-    sig, _, _, method, _, _, crc, packed, size, name_len, extra = _LOCAL.unpack_from(apkg)
-    start = _LOCAL.size + name_len + extra
-    if sig != 0x04034B50 or method != 8 or start + packed > len(apkg):
-        return None
-    return memoryview(apkg)[start:start + packed], crc, size
-
-
-def _split(packed: memoryview, pieces: tuple[int, ...]) -> list[memoryview] | None:
-    if not pieces or sum(pieces) != len(packed):
-        return None
-    out, at = [], 0
-    for n in pieces:
-        out.append(packed[at:at + n])
-        at += n
-    return out
-
-
-def _old_pieces(previous: Packed | None, raw: bytes | None) -> _OldPieces | None:
-    if previous is None or raw is None:
-        return None
-    entry = _first_entry(previous.apkg)
-    parts = None if entry is None else _split(entry[0], previous.pieces)
-    return None if parts is None else (raw, parts)
-
-
-def holds_collection(apkg: bytes, collection: bytes) -> bool:
-    """Whether the first entry of ``apkg`` (as ``_zip`` wrote it) has the size and CRC of
-    ``collection``."""
-    entry = _first_entry(apkg)
-    return entry is not None and entry[2] == len(collection) and zlib.crc32(collection) == entry[1]
-
-
-def open_collection(shipped: Packed) -> bytes | None:
-    """The collection inside an .apkg ``_zip`` wrote, its pieces inflated in threads; None when
-    the archive is not laid out as ``shipped.pieces`` say."""
-    entry = _first_entry(shipped.apkg)
-    if entry is None:
-        return None
-    packed, crc, size = entry
-    parts = _split(packed, shipped.pieces)
-    if parts is None:
-        return None
-
-    def one(part: memoryview) -> bytes:
-        return zlib.decompressobj(-15).decompress(part)
-
-    try:
-        with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
-            data = b"".join(pool.map(one, parts))
-    except zlib.error:
-        return None
-    return data if len(data) == size and zlib.crc32(data) == crc else None
-
-
-def _deflate(data: bytes | Path, old: _OldPieces | None = None
-             ) -> tuple[bytes, tuple[int, ...], int, int]:
-    """``data`` (or the file holding it) as one raw deflate stream, made of independently
-    compressed 4 MiB pieces: (stream, compressed length of each piece, CRC-32, size).
-
-    Each piece but the last ends with a full flush (byte-aligned, no back-references across
-    it), so the pieces are compressed in threads (zlib releases the GIL) and simply joined, as
-    pigz does. The pieces are fixed, so the bytes do not depend on the number of threads. A
-    file is read a few pieces ahead of the threads, never held whole (a 50,000-card deck's
-    collection is 50 MB). A piece whose bytes (and being last or not) equal one of ``old`` is
-    taken from there.
-    """
-    size = data.stat().st_size if isinstance(data, Path) else len(data)
-    count = max(1, -(-size // _PIECE))
-    last = count - 1
-
-    def one(i: int, piece: bytes) -> bytes:
-        if old is not None and i < len(old[1]) and (i == last) == (i == len(old[1]) - 1) \
-                and old[0][i * _PIECE:(i + 1) * _PIECE] == piece:
-            return bytes(old[1][i])
-        z = zlib.compressobj(_ZLIB_LEVEL, zlib.DEFLATED, -15)
-        return z.compress(piece) + z.flush(zlib.Z_FINISH if i == last else zlib.Z_FULL_FLUSH)
-
-    with contextlib.ExitStack() as stack:
-        if isinstance(data, Path):
-            f = stack.enter_context(open(data, "rb"))
-            pieces: Iterator[bytes] = (f.read(_PIECE) for _ in range(count))
-        else:
-            pieces = (data[i * _PIECE:(i + 1) * _PIECE] for i in range(count))
-        if count == 1:
-            piece = next(pieces)
-            packed = one(0, piece)
-            return packed, (len(packed),), zlib.crc32(piece), size
-        threads = min(count, os.cpu_count() or 1)
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=threads))
-        crc = 0
-        running: collections.deque[Future[bytes]] = collections.deque()
-        done: list[bytes] = []
-        for i, piece in enumerate(pieces):
-            # (Bytes, not memoryviews: comparing memoryviews goes byte by byte, 20 times slower.)
-            running.append(pool.submit(one, i, piece))
-            crc = zlib.crc32(piece, crc)
-            del piece
-            while len(running) > threads:
-                done.append(running.popleft().result())
-        done += [future.result() for future in running]
-    return b"".join(done), tuple(len(p) for p in done), crc, size
-
-
-def _zip_large(entries: list[tuple[str, bytes | Path]]) -> bytes:
-    """The archive through zipfile (ZIP64) for entries past the classic format's 4 GiB."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", allowZip64=True) as zf:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.external_attr = 0o100644 << 16
-            info.create_system = 3
-            zf.writestr(info, data.read_bytes() if isinstance(data, Path) else data,
-                        compress_type=zipfile.ZIP_DEFLATED, compresslevel=_ZLIB_LEVEL)
-    return buf.getvalue()
-
-
-def apkg_bytes(deck: CompiledDeck, media: Mapping[str, bytes] | None = None,
-               collection: bytes | None = None) -> bytes:
-    """The complete .apkg of ``deck``: the same input always gives the same bytes.
-
-    ``media`` (name -> bytes) defaults to the images the deck's cards show; ``collection`` to
-    ``_collection(deck)`` (``updated_collection_at`` gives the same bytes faster).
-    """
-    return packed_apkg(dict(deck.media) if media is None else media,
-                       _collection(deck) if collection is None else collection).apkg
-
-
-def packed_apkg(media: Mapping[str, bytes], collection: bytes | Path, previous: Packed | None = None,
-                old_collection: bytes | None = None) -> Packed:
-    """The .apkg holding ``collection`` (or the file holding it) and ``media`` (name -> bytes);
-    the collection's pieces that equal those of ``old_collection`` are taken from ``previous``,
-    the .apkg holding it."""
-    media = dict(sorted(media.items()))
-    names = list(media)
-    entries: list[tuple[str, bytes | Path]] = [("collection.anki2", collection),
-               ("media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())]
-    entries += [(str(i), media[n]) for i, n in enumerate(names)]
-    return _zip(entries, previous, old_collection)
-
-
-def collection_of(apkg: bytes) -> bytes | None:
-    """The collection database inside the bytes of an .apkg, or None."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(apkg)) as zf:
-            return zf.read("collection.anki2")
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
-        return None
-
-
-def read_notes(apkg: Path, guids: list[str]) -> dict[str, tuple[str, dict[str, str], list[str]]]:
-    """Notes of a deck deckforge built earlier: guid -> (note type key, fields, tags)."""
-    if not apkg.is_file() or not guids:
-        return {}
-    by_id = {nt.id: nt for nt in NOTE_TYPES.values()}
-    with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
-        try:
-            with zipfile.ZipFile(apkg) as zf:
-                zf.extract("collection.anki2", tmp)
-        except (zipfile.BadZipFile, KeyError):
-            return {}
-        conn = sqlite3.connect(os.path.join(tmp, "collection.anki2"))
-        try:
-            rows = conn.execute("SELECT guid, mid, flds, tags FROM notes").fetchall()
-        finally:
-            conn.close()
-    wanted = set(guids)
-    found: dict[str, tuple[str, dict[str, str], list[str]]] = {}
-    for guid, mid, flds, tags in rows:
-        nt = by_id.get(int(mid))
-        if guid in wanted and nt is not None:
-            found[guid] = (nt.key, dict(zip(nt.fields, flds.split("\x1f"), strict=False)), tags.split())
-    return found

@@ -8,7 +8,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
-from .errors import DeckforgeError, DeckforgeErrors
+from ..errors import DeckforgeError, DeckforgeErrors
 
 __all__ = ["MANIFEST_NAME", "Manifest", "NoteRecord", "NoteTypeRecord", "DeckRecord"]
 

@@ -1,0 +1,240 @@
+"""Package a deck reusing dist/: the same .apkg when nothing changed, an updated collection when
+notes only changed in place, else afresh; what each .apkg was made from is kept in the store."""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..apkg.record import deck_record, package_key, place_of, rows_key
+from ..notes.cache import notes_cache_enabled
+from ..store import KEEP_VERSIONS, cache_dir, entry_group, read_entry, write_entry
+
+if TYPE_CHECKING:
+    from ..apkg.archive import Packed
+    from ..notes.compile import CompiledDeck
+
+
+@dataclass
+class Previous:
+    """What dist/ holds of a deck: its .apkg, the hash of it, what the cache says that .apkg was
+    built from (``deck_record`` as marshalled), the compressed length of each piece of its
+    collection, and the collection itself (read only when the record is known)."""
+
+    apkg: bytes = b""
+    digest: bytes = b""
+    rows: bytes | None = None
+    pieces: tuple[int, ...] = ()
+    collection: bytes | None = None
+
+    def packed(self) -> Packed:
+        from ..apkg.archive import Packed
+
+        return Packed(self.apkg, self.pieces)
+
+
+def previous_package(dist_dir: Path, deck_id: str, decks_dir: Path) -> Previous:
+    """What dist/ holds of deck ``deck_id`` (see ``Previous``); nothing when the cache is off."""
+    from ..apkg.archive import Packed, collection_of, holds_collection, open_collection
+
+    if not notes_cache_enabled():
+        return Previous()
+    try:
+        apkg = (dist_dir / f"{deck_id}.apkg").read_bytes()
+    except OSError:
+        return Previous()
+    digest = hashlib.sha256(apkg).digest()
+    made = (read_entry(cache_dir(decks_dir) / "made", rows_key(digest)) or b"").decode("ascii", "replace")
+    key, _, lengths = made.partition("\n")
+    valid = len(key) == 64 and all(c in "0123456789abcdef" for c in key)
+    rows = read_entry(cache_dir(decks_dir) / "rows", key, entry_group("deck", deck_id)) if valid else None
+    if rows is None:
+        return Previous(apkg, digest)
+    try:
+        pieces = tuple(int(n) for n in lengths.split(",")) if lengths else ()
+    except ValueError:
+        pieces = ()
+    # The collection as the build that wrote the .apkg left it, else inflated from the .apkg.
+    try:
+        collection: bytes | None = collection_path(decks_dir, deck_id, digest).read_bytes()
+    except OSError:
+        collection = None
+    if collection is None or not holds_collection(apkg, collection):
+        collection = (open_collection(Packed(apkg, pieces)) if pieces else None) or collection_of(apkg)
+    return Previous(apkg, digest, rows, pieces, collection)
+
+
+def collection_path(decks_dir: Path, deck_id: str, digest: bytes | None) -> Path:
+    """Where the cache keeps the collection inside deck ``deck_id``'s .apkg of hash ``digest``
+    (None: a name for a new one). One per deck: a 50,000-card deck's is about 50 MB."""
+    deck = hashlib.sha256(deck_id.encode()).hexdigest()[:16]
+    name = digest.hex() if digest is not None else f"new-{os.getpid()}"
+    return cache_dir(decks_dir) / "collections" / f"{deck}-{name}.anki2"
+
+
+def new_collection_path(decks_dir: Path, deck_id: str) -> Path | None:
+    """``collection_path(…, None)``, ready for a new file (its folder made, a leftover of an
+    interrupted build removed); None when the cache cannot be written."""
+    path = collection_path(decks_dir, deck_id, None)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return path
+
+
+def keep_collection(decks_dir: Path, deck_id: str, apkg: bytes) -> None:
+    """File the collection a build just left at ``collection_path(…, None)`` as the one inside
+    ``apkg``; the deck's earlier one is deleted."""
+    new = collection_path(decks_dir, deck_id, None)
+    target = collection_path(decks_dir, deck_id, hashlib.sha256(apkg).digest())
+    prefix = target.name.split("-", 1)[0] + "-"
+    try:
+        if new.exists():
+            os.replace(new, target)
+        # (Not the ``new-`` files another build may be writing right now.)
+        for other in target.parent.glob(prefix + "*.anki2"):
+            if other != target and len(other.stem) == len(target.stem):
+                other.unlink()
+    except OSError:
+        pass
+
+
+def _updated(deck: CompiledDeck, old: Previous, record: tuple[tuple[Any, ...], str],
+             keep: Path | None) -> Packed | None:
+    """``apkg_bytes(deck)`` made by updating the collection inside ``old`` (package.py), when the
+    cache says what deck ``old`` was built from and that deck has the same layout; else None.
+    The new collection is written to ``keep`` (``new_collection_path``) and read from there."""
+    from ..apkg.archive import packed_apkg
+    from ..apkg.collection import layout_of, updated_collection_at
+
+    if old.rows is None or old.collection is None or keep is None:
+        return None
+    try:
+        old_meta, old_text = marshal.loads(old.rows)
+        meta, text = record
+        if not isinstance(old_text, str):
+            return None
+        old_notes, notes = old_text.split("\n"), text.split("\n")
+        # Same deck, Anki deck ids and id base, and the same notes in the same places.
+        if old_meta[0] != meta[0] or old_meta[3] != meta[3] or old_meta[4] != meta[4] \
+                or len(old_notes) != len(notes) or len(notes) != len(deck.notes):
+            return None
+        changed = [i for i, (a, b) in enumerate(zip(old_notes, notes, strict=True)) if a != b]
+        if any(place_of(old_notes[i]) != place_of(notes[i]) for i in changed) \
+                or len(changed) > len(notes) // 4:
+            return None  # moved, added or removed notes (or many edits): build afresh
+    except (ValueError, EOFError, TypeError, IndexError):
+        return None
+    if not updated_collection_at(keep, layout_of(deck), old.collection,
+                                 [(i, deck.notes[i]) for i in changed]):
+        return None
+    return packed_apkg(dict(deck.media), keep, old.packed(), old.collection)
+
+
+class Packaging:
+    """``apkg_bytes_reusing`` of one deck, split so that its Python work can overlap its SQLite
+    and zlib work (which release the GIL): ``run`` packages, in a thread; meanwhile the caller
+    waits for ``busy`` (set when only such work is left, or when ``run`` needs the record), then
+    calls ``share``, which computes the deck's record (``deck_record``: a tenth of a second
+    for 50,000 notes) in the calling thread. ``run`` waits for that record: the caller must
+    call ``share`` (again, harmlessly) even when it stops early."""
+
+    def __init__(self, deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> None:
+        from concurrent.futures import Future
+        from threading import Event
+
+        self.deck, self.dist_dir, self.decks_dir = deck, dist_dir, decks_dir
+        self.busy = Event()
+        self._record: Future[tuple[tuple[tuple[Any, ...], str], bytes, str] | None] = Future()
+
+    def share(self) -> None:
+        """Compute the deck's record, key and marshalled record for ``run``."""
+        if self._record.done():
+            return
+        if not notes_cache_enabled():
+            self._record.set_result(None)  # not recorded
+            return
+        try:
+            record = deck_record(self.deck)
+            blob = marshal.dumps(record)
+            self._record.set_result((record, blob, package_key(blob)))
+        except BaseException as exc:  # pragma: no cover - handed to ``run``, which raises it
+            self._record.set_exception(exc)
+
+    def _shared(self) -> tuple[tuple[tuple[Any, ...], str], bytes, str]:
+        shared = self._record.result()
+        assert shared is not None  # the cache is on
+        return shared
+
+    def run(self) -> bytes:
+        try:
+            return self._run()
+        finally:
+            self.busy.set()
+
+    def _run(self) -> bytes:
+        from ..apkg.archive import apkg_bytes
+
+        deck, dist_dir, decks_dir = self.deck, self.dist_dir, self.decks_dir
+        if not notes_cache_enabled():
+            self.busy.set()
+            return apkg_bytes(deck)
+        old = previous_package(dist_dir, deck.id, decks_dir)
+        keep = new_collection_path(decks_dir, deck.id)
+        if not old.apkg:
+            # Nothing in dist/ to reuse or update: package at once, the record meanwhile.
+            packed = _fresh(deck, keep, self.busy.set)
+            self.busy.set()
+            _, blob, key = self._shared()
+        else:
+            self.busy.set()
+            record, blob, key = self._shared()
+            recorded = read_entry(cache_dir(decks_dir) / "apkg", key)
+            if recorded is not None and old.digest == recorded:
+                return old.apkg
+            updated = _updated(deck, old, record, keep)
+            del old, record  # before packaging afresh: peak memory
+            packed = updated if updated is not None else _fresh(deck, keep)
+        # What this deck holds, by fingerprint; which .apkg it gave ("made").
+        remember_package(decks_dir, deck.id, key, packed, blob)
+        keep_collection(decks_dir, deck.id, packed.apkg)
+        return packed.apkg
+
+
+def _fresh(deck: CompiledDeck, keep: Path | None,
+           rows_written: Callable[[], None] | None = None) -> Packed:
+    """The .apkg of ``deck`` packaged afresh, its collection written to ``keep``
+    (``new_collection_path``) and read from there in pieces (a 50,000-card deck's is 50 MB:
+    never held in memory whole); in memory when the cache cannot be written. ``rows_written``
+    is called once the rows are in (see ``package.write_collection``)."""
+    import sqlite3
+
+    from ..apkg.archive import packed_apkg
+    from ..apkg.collection import collection_bytes, write_collection
+
+    if keep is not None:
+        try:
+            write_collection(deck, keep, rows_written)
+            return packed_apkg(dict(deck.media), keep)
+        except (OSError, sqlite3.OperationalError):
+            pass
+    return packed_apkg(dict(deck.media), collection_bytes(deck))
+
+
+def remember_package(decks_dir: Path, deck_id: str, key: str, packed: Packed,
+                     blob: bytes | None = None) -> None:
+    """Record that the deck of ``key`` (its record ``blob``, unless already stored) packaged to
+    ``packed``: which .apkg it gave, and what that .apkg was made from."""
+    if blob is not None:
+        write_entry(cache_dir(decks_dir) / "rows", key, blob, entry_group("deck", deck_id), KEEP_VERSIONS)
+    digest = hashlib.sha256(packed.apkg).digest()
+    write_entry(cache_dir(decks_dir) / "apkg", key, digest)
+    write_entry(cache_dir(decks_dir) / "made", rows_key(digest),
+           f"{key}\n{','.join(map(str, packed.pieces))}".encode("ascii"))

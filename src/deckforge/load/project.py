@@ -1,0 +1,124 @@
+"""Load every deck under ``decks/`` as typed objects (the load stage's entry), or check some paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import cloze
+from ..errors import DeckforgeError, DeckforgeErrors, display_path
+from ..load.cards import CardLoader
+from ..load.discover import find_deck_folders, yaml_files
+from ..model import Card, Deck, Project
+
+
+def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
+    """Load every deck under ``decks_dir`` (or only the deck ids in ``only``).
+
+    Raises DeckforgeErrors with every problem found, sorted by position.
+    """
+    loader = CardLoader(decks_dir)
+    if not decks_dir.is_dir():
+        raise DeckforgeErrors([DeckforgeError(str(decks_dir), 0, 0, "no decks folder here",
+                                              "run deckforge in the folder that holds decks/, "
+                                              "or pass --decks PATH")])
+    sources = loader.sources()
+    decks: list[Deck] = []
+    for folder in find_deck_folders(decks_dir):
+        deck = loader.deck(folder)
+        if deck is not None:
+            decks.append(deck)
+    seen: dict[str, Deck] = {}
+    for deck in decks:
+        if deck.id in seen:
+            loader.errors.append(DeckforgeError(
+                str(deck.folder / "deck.yaml"), 1, 1, f"duplicate deck id `{deck.id}`",
+                f"also used by {seen[deck.id].folder}/deck.yaml", "id"))
+        seen[deck.id] = deck
+    _check_shared_ids(loader, decks)
+    if loader.errors:
+        raise DeckforgeErrors(loader.errors)
+    if only:
+        unknown = [d for d in only if d not in seen]
+        if unknown:
+            raise DeckforgeErrors([DeckforgeError(
+                str(decks_dir), 0, 0, f"no deck with id `{d}`",
+                "known decks: " + ", ".join(sorted(seen))) for d in unknown])
+        decks = [d for d in decks if d.id in only]
+    return Project(root=decks_dir, decks=tuple(decks), sources=sources)
+
+
+def _check_shared_ids(loader: CardLoader, decks: list[Deck]) -> None:
+    """A shared card's identity is its library and id: two library files of one library may not
+    both use an id, as decks including them would ship two notes under one GUID."""
+    first: dict[tuple[str, str], Card] = {}
+    for deck in decks:
+        for card in deck.cards:
+            if not card.library:
+                continue
+            other = first.setdefault((card.library, card.id), card)
+            if other.path != card.path:
+                error = DeckforgeError(
+                    str(card.path), card.line, card.col,
+                    f"card id `{card.id}` is also used in {display_path(other.path)}:{other.line}",
+                    f"ids of shared cards must be unique in decks/{card.library}/: rename one",
+                    "id")
+                if error not in loader.errors:  # once, however many decks include both
+                    loader.errors.append(error)
+
+
+def _under(path: Path, roots: list[Path]) -> bool:
+    p = path.resolve()
+    return any(p == r or r in p.parents for r in roots)
+
+
+def validate_paths(decks_dir: Path, paths: list[Path]) -> tuple[list[DeckforgeError], Project | None]:
+    """Validate the whole project; with ``paths``, keep only problems in files under them."""
+    roots = [p.resolve() for p in paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        return [DeckforgeError(str(p), 0, 0, "no such file or folder") for p in missing], None
+    outside = [p for p in paths if not _under(p, [decks_dir.resolve()])]
+    errors: list[DeckforgeError] = []
+    for path in outside:
+        files = yaml_files(path) if path.is_dir() else [path]
+        loader = CardLoader(decks_dir)
+        for f in files:
+            kind = "deck" if f.name == "deck.yaml" else "sources" if f.name == "sources.yaml" else "cards"
+            if kind == "cards":
+                loader.card_file(f)
+            else:
+                loader.document(f, kind)
+        errors.extend(loader.errors)
+    if len(outside) == len(paths) and paths:
+        return sorted(errors), (None if errors else Project(decks_dir, (), {}))
+    try:
+        project = load_project(decks_dir)
+    except DeckforgeErrors as exc:
+        found = [e for e in exc.errors if not paths or _under(Path(e.path), roots)]
+        return sorted(errors + found), None
+    if paths:
+        def concerned(deck: Deck) -> bool:
+            # A deck matters when a PATH lies inside it, holds it, or is a file it includes.
+            files = {*(c.path.resolve() for c in deck.cards), *(f.resolve() for f in deck.files)}
+            folder = deck.folder.resolve()
+            return any(_under(folder, [r]) or _under(r, [folder]) or r in files for r in roots)
+
+        project = Project(project.root, tuple(d for d in project.decks if concerned(d)),
+                          project.sources)
+    return sorted(errors), project
+
+
+def anki_card_count(card: Card) -> int:
+    """How many Anki cards a note of ``card`` makes."""
+    if card.type == "reversible":
+        return 2
+    if card.type == "cloze":
+        return len(cloze.card_numbers(card.field("text")))
+    return 1
+
+
+def deck_stats(deck: Deck) -> dict[str, Any]:
+    types = {t: sum(1 for c in deck.cards if c.type == t) for t in ("basic", "reversible", "cloze", "choice")}
+    return {"id": deck.id, "name": deck.name, "notes": len(deck.cards),
+            "cards": sum(anki_card_count(c) for c in deck.cards), "types": types}

@@ -1,0 +1,60 @@
+"""The notes each valid card file compiled to, kept in the store by the file's bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..store import KEEP_VERSIONS, cache_dir, code_salt, enabled, file_group, read_entry, write_entry
+
+if TYPE_CHECKING:
+    from ..notes.source import NoteSource
+
+
+def notes_cache_enabled() -> bool:
+    """Whether builds may use the note and no-op caches below (both switches on)."""
+    return enabled("DECKFORGE_CACHE") and enabled("DECKFORGE_FAST")
+
+
+def _notes_key(deck_id: str, digest: str) -> str:
+    """The key of the notes of a card file of deck ``deck_id`` whose bytes hash to ``digest``
+    (sha256, hex)."""
+    return hashlib.sha256(_notes_salt() + deck_id.encode() + b"\0" + digest.encode()).hexdigest()
+
+
+def _notes_salt() -> bytes:
+    from ..notetypes import NOTE_TYPES
+
+    # The note types as this process sees them now (not cached: tests swap them): a note's
+    # fields follow its type's field list.
+    types = repr(sorted((k, nt.id, nt.version, nt.fields) for k, nt in NOTE_TYPES.items()))
+    return code_salt() + b"notes\0" + types.encode() + b"\0"
+
+
+def cached_notes(decks_dir: Path, deck_id: str, path: Path, digest: str) -> list[NoteSource] | None:
+    """The notes a valid card file ``path`` in deck ``deck_id`` whose bytes hash to ``digest``
+    (sha256, hex) compiled to, if cached."""
+    payload = read_entry(cache_dir(decks_dir) / "notes", _notes_key(deck_id, digest),
+                    file_group(path, decks_dir))
+    if payload is None:
+        return None
+    try:
+        rows = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    # Written by ``store_notes`` of this very code (the key holds its hash, the payload a
+    # checksum): the note tuples as they were, with marshal keeping tuples tuples.
+    if type(rows) is not list or any(type(r) is not tuple or len(r) != 9 for r in rows):
+        return None
+    return rows
+
+
+def store_notes(decks_dir: Path, deck_id: str, path: Path, digest: str,
+                notes: list[NoteSource]) -> None:
+    """Remember what a valid card file without images or includes compiled to."""
+    if any(n[7] for n in notes):
+        return  # images are other files: such notes are not cached
+    write_entry(cache_dir(decks_dir) / "notes", _notes_key(deck_id, digest), marshal.dumps(list(notes)),
+           file_group(path, decks_dir), KEEP_VERSIONS)
