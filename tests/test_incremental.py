@@ -196,7 +196,7 @@ def _shift_card_ords(db: bytes, work: Path) -> bytes:
 
 
 def _compiled(root: Path) -> Any:
-    from deckforge.build.build import plan_build
+    from deckforge.build.run import plan_build
 
     result = plan_build(root / "decks", root / "dist", 1767225600, reuse=False)
     return result.decks[0]

@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator
 
 import deckforge.apkg.archive as apkg_archive
 import deckforge.apkg.collection as apkg_collection
-import deckforge.build.build as build_module
+import deckforge.build.run as build_module
 import deckforge.fastpackage
 import deckforge.load.parse
 import deckforge.load.yamlrs as fastyaml

@@ -85,7 +85,7 @@ def build(obj: Context, deck_ids: tuple[str, ...], check: bool) -> None:
     (1: one process). Unchanged files come from .deckforge-cache/ (DECKFORGE_CACHE=0: off);
     after edits inside card files, only those files are compiled again.
     """
-    from .build.build import build as run_build
+    from .build import build as run_build
 
     try:
         result = run_build(obj.decks, obj.dist, _now(), list(deck_ids) or None, check=check)
@@ -206,7 +206,7 @@ def diff(obj: Context, deck_ids: tuple[str, ...], fmt: str) -> None:
 
     The Markdown output is meant as release notes for learners. Writes nothing.
     """
-    from .build.build import plan_build
+    from .build import plan_build
     from .release import release_notes, summarize
 
     try:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DeckforgeError", "DeckforgeErrors", "display_path"]
+__all__ = ["DeckforgeError", "DeckforgeErrors", "did_you_mean", "display_path"]
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """A hint naming the option closest to ``word`` ("did you mean `x`?"), or ''."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""
 
 
 def display_path(path: Path | str) -> str:

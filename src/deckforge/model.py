@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load.media import MediaFile
-
-__all__ = ["CARD_TYPES", "Card", "Deck", "Exam", "Objective", "Project", "Section", "SourceRef"]
+__all__ = ["CARD_TYPES", "Card", "Deck", "Exam", "MediaFile", "Objective", "Project", "Section", "SourceRef"]
 
 CARD_TYPES = ("basic", "reversible", "cloze", "choice")
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """An image as shipped: its content-hashed Anki media name and its bytes."""
+
+    name: str
+    data: bytes
 
 
 @dataclass(frozen=True)

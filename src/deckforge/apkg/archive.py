@@ -17,9 +17,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..apkg.collection import collection_bytes
 from ..notes.compile import CompiledDeck
 from ..notetypes import NOTE_TYPES
+from .collection import collection_bytes
 
 if TYPE_CHECKING:
     pass

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..apkg.record import deck_record, package_key, place_of, rows_key
 from ..notes.cache import notes_cache_enabled
 from ..store import KEEP_VERSIONS, cache_dir, entry_group, read_entry, write_entry
+from .record import deck_record, package_key, place_of, rows_key
 
 if TYPE_CHECKING:
-    from ..apkg.archive import Packed
     from ..notes.compile import CompiledDeck
+    from .archive import Packed
 
 
 @dataclass
@@ -33,14 +33,14 @@ class Previous:
     collection: bytes | None = None
 
     def packed(self) -> Packed:
-        from ..apkg.archive import Packed
+        from .archive import Packed
 
         return Packed(self.apkg, self.pieces)
 
 
 def previous_package(dist_dir: Path, deck_id: str, decks_dir: Path) -> Previous:
     """What dist/ holds of deck ``deck_id`` (see ``Previous``); nothing when the cache is off."""
-    from ..apkg.archive import Packed, collection_of, holds_collection, open_collection
+    from .archive import Packed, collection_of, holds_collection, open_collection
 
     if not notes_cache_enabled():
         return Previous()
@@ -111,8 +111,8 @@ def _updated(deck: CompiledDeck, old: Previous, record: tuple[tuple[Any, ...], s
     """``apkg_bytes(deck)`` made by updating the collection inside ``old`` (package.py), when the
     cache says what deck ``old`` was built from and that deck has the same layout; else None.
     The new collection is written to ``keep`` (``new_collection_path``) and read from there."""
-    from ..apkg.archive import packed_apkg
-    from ..apkg.collection import layout_of, updated_collection_at
+    from .archive import packed_apkg
+    from .collection import layout_of, updated_collection_at
 
     if old.rows is None or old.collection is None or keep is None:
         return None
@@ -180,7 +180,7 @@ class Packaging:
             self.busy.set()
 
     def _run(self) -> bytes:
-        from ..apkg.archive import apkg_bytes
+        from .archive import apkg_bytes
 
         deck, dist_dir, decks_dir = self.deck, self.dist_dir, self.decks_dir
         if not notes_cache_enabled():
@@ -216,8 +216,8 @@ def _fresh(deck: CompiledDeck, keep: Path | None,
     is called once the rows are in (see ``package.write_collection``)."""
     import sqlite3
 
-    from ..apkg.archive import packed_apkg
-    from ..apkg.collection import collection_bytes, write_collection
+    from .archive import packed_apkg
+    from .collection import collection_bytes, write_collection
 
     if keep is not None:
         try:

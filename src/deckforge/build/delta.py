@@ -23,12 +23,12 @@ from ..apkg.archive import packed_apkg
 from ..apkg.collection import Layout, updated_collection_at
 from ..apkg.record import note_line, package_key, place_of
 from ..apkg.reuse import keep_collection, new_collection_path, previous_package, remember_package
-from ..build.stamp import Sources, Stamp, dist_matches, file_digests
 from ..notes.compile import Change, CompiledNote, dated
 from ..notes.files import standalone_notes
 from ..notes.manifest import MANIFEST_NAME, Manifest, NoteRecord, patch_live_notes
 from ..notes.source import NoteSource, subdeck_name
 from ..notetypes import NOTE_TYPES
+from .stamp import Sources, Stamp, dist_matches, file_digests
 
 __all__ = ["Delta", "plan_delta"]
 

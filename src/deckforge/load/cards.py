@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from .. import cloze
-from ..errors import DeckforgeError, display_path
-from ..load.discover import yaml_files
-from ..load.media import MediaFile, load_image
-from ..load.parse import load_checked
-from ..load.pyyaml import RawDocument
-from ..load.schema import card_fields
-from ..model import Card, Deck, Exam, Objective, Section, SourceRef
+from ..errors import DeckforgeError, did_you_mean, display_path
+from ..model import Card, Deck, Exam, MediaFile, Objective, Section, SourceRef
 from ..render.markdown import image_sources
+from .discover import yaml_files
+from .media import load_image
+from .parse import load_checked
+from .pyyaml import RawDocument
+from .schema import card_fields
 
 _TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
 
@@ -163,8 +162,8 @@ class CardLoader:
                 continue
             for obj in card.objectives:
                 if obj not in known:
-                    close = difflib.get_close_matches(obj, list(known), n=1, cutoff=0.6)
-                    hint = f"did you mean `{close[0]}`? " if close else ""
+                    suggestion = did_you_mean(obj, known)
+                    hint = f"{suggestion} " if suggestion else ""
                     self.errors.append(doc.error(at, f"unknown objective `{obj}` for exam {exam.code}",
                                                  hint + "the objectives are listed under "
                                                  f"exam.sections in {display_path(meta.path)}"))
@@ -182,9 +181,8 @@ class CardLoader:
         for i, card_id in enumerate(start):
             card = by_id.get(card_id)
             if card is None:
-                close = difflib.get_close_matches(card_id, list(by_id), n=1, cutoff=0.6)
                 self.errors.append(meta.error(("start", i), f"no card `{card_id}` in this deck",
-                                              f"did you mean `{close[0]}`?" if close else
+                                              did_you_mean(card_id, by_id) or
                                               "list ids of cards in this deck's folder"))
             elif card.library:
                 self.errors.append(meta.error(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["IMAGE_TYPES", "MAX_IMAGE_BYTES", "MediaFile", "load_image", "media_name"]
+from ..model import MediaFile
+
+__all__ = ["IMAGE_TYPES", "MAX_IMAGE_BYTES", "load_image", "media_name"]
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 """Largest image file a card may use: decks are downloaded to phones, often over mobile data."""
@@ -30,14 +31,6 @@ IMAGE_TYPES: dict[str, tuple[bytes, ...]] = {
 _SVG_ACTIVE = re.compile(
     rb"<\s*script|<\s*foreignObject|<[^>]*\son[a-z]+\s*=|javascript\s*:|<!ENTITY|<\s*iframe"
     rb"|<\s*embed|<\s*object", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class MediaFile:
-    """An image as shipped: its content-hashed Anki media name and its bytes."""
-
-    name: str
-    data: bytes
 
 
 def media_name(data: bytes, extension: str) -> str:

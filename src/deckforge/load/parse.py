@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import DeckforgeError
-from ..load.pyyaml import MAX_FILE_BYTES, RawDocument
 from ..store import KEEP_VERSIONS, cache_dir, enabled, file_group, read_entry, write_entry
+from .pyyaml import MAX_FILE_BYTES, RawDocument
 
 if TYPE_CHECKING:
     pass
@@ -69,8 +69,8 @@ def load_checked(path: Path, kind: str, decks_dir: Path) -> Result:
         if doc is not None:
             return doc, [], set()
     # The reference path: every error is worded here.
-    from ..load.pyyaml import load_yaml
-    from ..load.schema import check_document
+    from .pyyaml import load_yaml
+    from .schema import check_document
 
     loaded, errors = load_yaml(path)
     if loaded is None:
@@ -89,7 +89,7 @@ def _remember(path: Path, kind: str, decks_dir: Path, doc: RawDocument) -> None:
         payload = marshal.dumps((doc.data, []))
     except (OSError, ValueError):
         return  # unreadable now, or data marshal cannot keep: just not cached
-    from ..load.pyyaml import parse_yaml
+    from .pyyaml import parse_yaml
 
     again, _ = parse_yaml(path, raw)
     if again is not None and again.data == doc.data:  # the file did not change meanwhile
@@ -99,8 +99,8 @@ def _remember(path: Path, kind: str, decks_dir: Path, doc: RawDocument) -> None:
 
 def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
     """The document of a valid, plain file from the cache or yaml-rs; None to use the loader."""
-    from ..load.schema import is_valid
-    from ..load.yamlrs import FastDocument, fast_parse
+    from .schema import is_valid
+    from .yamlrs import FastDocument, fast_parse
 
     try:
         st = path.stat()

@@ -7,9 +7,9 @@ from typing import Any
 
 from .. import cloze
 from ..errors import DeckforgeError, DeckforgeErrors, display_path
-from ..load.cards import CardLoader
-from ..load.discover import find_deck_folders, yaml_files
 from ..model import Card, Deck, Project
+from .cards import CardLoader
+from .discover import find_deck_folders, yaml_files
 
 
 def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:

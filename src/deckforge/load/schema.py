@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DeckforgeError
-from ..load.pyyaml import RawDocument
+from ..errors import DeckforgeError, did_you_mean
 from ..model import CARD_TYPES
+from .pyyaml import RawDocument
 
 if TYPE_CHECKING:  # jsonschema is imported when a document is checked (a build may never need it)
     from jsonschema import Draft202012Validator
@@ -87,10 +86,6 @@ def _allowed(kind: str, doc_path: tuple[Any, ...], instance: dict[str, Any]) -> 
     return tuple(s.get("properties", {}))
 
 
-def _suggest(word: str, options: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else ""
-
 
 def _name(path: tuple[Any, ...]) -> str:
     for p in reversed(path):
@@ -147,7 +142,7 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
         allowed = _allowed(kind, path, inst)
         for key in inst:
             if key not in allowed:
-                hint = _suggest(key, allowed) or "allowed here: " + ", ".join(allowed)
+                hint = did_you_mean(key, allowed) or "allowed here: " + ", ".join(allowed)
                 yield doc.error((*path, key), f"unknown field `{key}`", hint, key=True)
         return
     if v == "required" and isinstance(inst, dict):
@@ -162,7 +157,7 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
                     hint = f"a {card_type} card needs {fields}" if fields else ""
                 else:
                     hint = _KIND_HINTS[kind] if not path else ""
-                typo = [k for k in inst if _suggest(k, [key])]
+                typo = [k for k in inst if did_you_mean(k, [key])]
                 if typo:
                     hint = f"`{typo[0]}` looks like a misspelling of `{key}`"
                 yield doc.error(path, f"missing required field `{key}`{where}", hint)
@@ -208,7 +203,7 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
         return
     if v == "enum":
         options = [str(o) for o in expected_value]
-        hint = _suggest(str(inst), options) or "one of: " + ", ".join(options)
+        hint = did_you_mean(str(inst), options) or "one of: " + ", ".join(options)
         yield doc.error(path, f"unknown {name} `{inst}`", hint)
         return
     if v == "minLength":

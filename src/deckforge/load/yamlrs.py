@@ -20,7 +20,7 @@ from itertools import chain, filterfalse
 from pathlib import Path
 from typing import Any
 
-from ..load.pyyaml import MAX_DEPTH, MAX_FILE_BYTES, RawDocument, parse_yaml
+from .pyyaml import MAX_DEPTH, MAX_FILE_BYTES, RawDocument, parse_yaml
 
 __all__ = ["FastDocument", "fast_parse"]
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..store import KEEP_VERSIONS, cache_dir, code_salt, enabled, file_group, read_entry, write_entry
 
 if TYPE_CHECKING:
-    from ..notes.source import NoteSource
+    from .source import NoteSource
 
 
 def notes_cache_enabled() -> bool:

@@ -8,10 +8,10 @@ from typing import NamedTuple
 
 from ..errors import DeckforgeError, DeckforgeErrors
 from ..model import Project
-from ..notes.manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
-from ..notes.source import REMOVED_TAG, DeckNotes, note_hash, pinned_order, subdeck_name
 from ..notetypes import NOTE_TYPES, NoteType, stable_id
 from ..render.markdown import render_markdown
+from .manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
+from .source import REMOVED_TAG, DeckNotes, note_hash, pinned_order, subdeck_name
 
 # Reads the notes of a previously built deck: guid -> (note type key, fields by name, tags).
 PreviousNotes = Callable[[str, list[str]], Mapping[str, tuple[str, dict[str, str], list[str]]]]

@@ -11,9 +11,9 @@ from ..load.cards import CardLoader
 from ..load.discover import find_deck_folders, yaml_files
 from ..load.project import load_project
 from ..model import Exam, Project
-from ..notes.cache import cached_notes, notes_cache_enabled, store_notes
-from ..notes.source import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source, pinned_order
-from ..notes.workers import job_count, map_in_order
+from .cache import cached_notes, notes_cache_enabled, store_notes
+from .source import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source, pinned_order
+from .workers import job_count, map_in_order
 
 
 def load_notes(decks_dir: Path, only: list[str] | None = None,

@@ -15,8 +15,8 @@ from ..errors import DeckforgeError, DeckforgeErrors
 from ..model import CARD_TYPES, Card, Deck, Project
 from ..notes.source import card_deck_name
 from ..notetypes import note_type_for
-from ..preview.anki import CardFace, card_faces
 from ..render.markdown import render_fields, render_markdown
+from .anki import CardFace, card_faces
 
 MARKER = ".deckforge-preview"
 """File that marks a folder as written by ``deckforge preview`` (and so safe to replace)."""

@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..model import Card
-from ..render.plain import fast_block, fast_inline
+from .plain import fast_block, fast_inline
 
 if TYPE_CHECKING:  # imported when text first needs it: plain text never does (fastmd.py)
     from markdown_it import MarkdownIt

@@ -13,8 +13,14 @@ from typing import TYPE_CHECKING
 from ..apkg.archive import apkg_bytes, read_notes
 from ..apkg.collection import layout_of
 from ..apkg.reuse import Packaging
-from ..build.commit import commit_locked, dist_lock, lock_path, recover
-from ..build.stamp import (
+from ..errors import DeckforgeError, DeckforgeErrors
+from ..load.project import load_project
+from ..notes.compile import Change, CompiledDeck, compile_notes, compile_project
+from ..notes.files import load_notes
+from ..notes.manifest import MANIFEST_NAME, Manifest
+from ..notes.source import DeckNotes
+from .commit import commit_locked, dist_lock, lock_path, recover
+from .stamp import (
     Sources,
     Stamp,
     dist_matches,
@@ -25,15 +31,9 @@ from ..build.stamp import (
     read_stamp,
     write_stamp,
 )
-from ..errors import DeckforgeError, DeckforgeErrors
-from ..load.project import load_project
-from ..notes.compile import Change, CompiledDeck, compile_notes, compile_project
-from ..notes.files import load_notes
-from ..notes.manifest import MANIFEST_NAME, Manifest
-from ..notes.source import DeckNotes
 
 if TYPE_CHECKING:
-    from ..build.delta import Delta
+    from .delta import Delta
 
 
 @dataclass
@@ -173,7 +173,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
 
 def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
                 inputs: str) -> Delta | None:
-    from ..build.delta import plan_delta  # only a rebuild after an edit needs it
+    from .delta import plan_delta  # only a rebuild after an edit needs it
 
     return plan_delta(decks_dir, dist_dir, now, stamp, sources, inputs)
 
