@@ -7,13 +7,11 @@ import json
 import os
 import sqlite3
 import tempfile
-import warnings
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..cloze import card_numbers
 from ..notes.compile import CompiledDeck, CompiledNote
 from ..notetypes import NOTE_TYPES, NoteType, card_ordinals
 
@@ -128,13 +126,10 @@ def write_collection(deck: CompiledDeck, path: Path,
 
     The notes and cards rows are the ones genanki's ``Note.write_to_db`` inserts (same ids, in
     the same order, same values), built from plain tuples and inserted with one executemany
-    per table. ``DECKFORGE_FAST=0`` lets genanki insert them itself (a test compares the bytes).
+    per table (tests/oracles/genanki_writer.py lets genanki insert them; a test compares the bytes).
     ``rows_written`` is called once the rows are in: what is left (indexes, VACUUM INTO) runs in
     SQLite without the GIL.
     """
-    if os.environ.get("DECKFORGE_FAST", "1") in ("0", "", "false", "no"):
-        path.write_bytes(_collection_genanki(deck))
-        return
     layout = layout_of(deck)
     _, gdecks = genanki_layout(layout)
     timestamp = layout.timestamp
@@ -328,48 +323,3 @@ def finish(cur: sqlite3.Cursor, layout: Layout) -> None:
     cur.execute("UPDATE col SET models = ?, mod = ?, crt = ?",
                 (json.dumps(stored, sort_keys=True), layout.timestamp * 1000,
                  layout.id_base // 1000))
-
-
-def _collection_genanki(deck: CompiledDeck) -> bytes:
-    """The reference: genanki's own Note objects write the rows (bulk-inserted, fastpackage.py)."""
-    import genanki
-
-    from ..fastpackage import BatchedNote, NoteRows
-
-    models = {nt.key: genanki_model(nt) for nt in NOTE_TYPES.values()}
-    gdecks = {name: genanki.Deck(deck_id, name) for name, deck_id in deck.anki_deck_ids}
-    gdecks[deck.name].description = deck.description_html
-    rows = NoteRows()  # genanki's rows, inserted in bulk (fastpackage.py)
-    for due, note in enumerate(deck.notes):
-        gnote = BatchedNote(rows, model=models[note.note_type.key], fields=list(note.fields),
-                            tags=list(note.tags), guid=note.guid, due=due)
-        if note.note_type.is_cloze:
-            # genanki finds clozes with a regex that misses nested ones ({{c1::a {{c2::b}}}});
-            # Anki does not add cards on import, so use Anki's own parsing of the deletions.
-            text = note.fields[note.note_type.fields.index("Text")]
-            gnote.cards = [genanki.Card(n - 1) for n in card_numbers(text)]
-        gdecks[note.deck_name].add_note(gnote)
-    layout = layout_of(deck)
-    timestamp = layout.timestamp
-    with tempfile.TemporaryDirectory(prefix="deckforge-") as tmp:
-        db_path = os.path.join(tmp, "collection.anki2")
-        conn = sqlite3.connect(os.path.join(tmp, "scratch.anki2"))
-        try:
-            cur = conn.cursor()
-            scratch_pragmas(cur)
-            with warnings.catch_warnings():
-                # Fields are already escaped HTML; genanki's tag heuristics only add noise.
-                warnings.simplefilter("ignore")
-                genanki.Package([gdecks[name] for name, _ in deck.anki_deck_ids]).write_to_db(
-                    cur, timestamp, itertools.count(deck.id_base))
-            rows.flush(cur)
-            # genanki stamps every note and note type with one time; ours differ per note.
-            # By rowid: `guid` has no index, and a lookup per note made big decks quadratic.
-            ids = dict(cur.execute("SELECT guid, id FROM notes").fetchall())
-            cur.executemany("UPDATE notes SET mod = ? WHERE id = ?",
-                            [(n.mod, ids[n.guid]) for n in deck.notes])
-            cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
-            seal(conn, layout, db_path)
-        finally:
-            conn.close()
-        return Path(db_path).read_bytes()

@@ -6,7 +6,7 @@ import hashlib
 import marshal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import __version__
 from ..store import library_version
@@ -35,19 +35,54 @@ def package_salt() -> bytes:
     return h.digest()
 
 
-def deck_record(deck: CompiledDeck) -> tuple[tuple[Any, ...], str]:
+class DeckRecord(NamedTuple):
     """Everything ``apkg_bytes(deck)`` reads: the deck's data, and one line per note.
 
     A line is the note's place (card id, GUID, note type, sub-deck, removed or not), a NUL, then
     its content: a live note's time and content hash (the compiler made it of the note type,
     fields and sorted tags; hashing 50,000 notes' fields again took a quarter second), else the
     time, fields and tags themselves. Strings are written with repr, so no line holds a raw NUL
-    or newline and no two notes share a line.
+    or newline and no two notes share a line. ``encode``/``decode_record`` are the one way to
+    bytes and back (the store keeps it; a rebuild after edits patches it).
     """
-    meta = (deck.id, deck.name, deck.description_html, deck.anki_deck_ids, deck.id_base,
-            deck.note_type_mods, [(name, hashlib.sha256(data).hexdigest()) for name, data in deck.media])
+
+    deck_id: str
+    name: str
+    description_html: str
+    anki_deck_ids: tuple[tuple[str, int], ...]
+    id_base: int
+    note_type_mods: tuple[tuple[int, int], ...]
+    media: tuple[tuple[str, str], ...]
+    """(media name, sha256 of its bytes)."""
+    lines: list[str]
+
+    def encode(self) -> bytes:
+        return marshal.dumps((tuple(self[:7]), "\n".join(self.lines)))
+
+    def same_layout(self, other: DeckRecord) -> bool:
+        """The same deck, Anki deck ids and id base (so notes keep their rows' ids)."""
+        return (self.deck_id, self.anki_deck_ids, self.id_base) == \
+            (other.deck_id, other.anki_deck_ids, other.id_base)
+
+
+def decode_record(blob: bytes) -> DeckRecord | None:
+    """``DeckRecord.encode`` undone; None for bytes it did not write."""
+    try:
+        meta, text = marshal.loads(blob)
+        deck_id, name, description, deck_ids, id_base, mods, media = meta
+        return DeckRecord(deck_id, name, description, tuple(map(tuple, deck_ids)), id_base,
+                          tuple(map(tuple, mods)), tuple(map(tuple, media)), text.split("\n"))
+    except (ValueError, EOFError, TypeError, AttributeError):
+        return None
+
+
+def deck_record(deck: CompiledDeck) -> DeckRecord:
+    """The record of ``deck`` (see ``DeckRecord``)."""
     place = {name: i for i, (name, _) in enumerate(deck.anki_deck_ids)}
-    return meta, "\n".join([note_line(n, place) for n in deck.notes])
+    return DeckRecord(deck.id, deck.name, deck.description_html, deck.anki_deck_ids, deck.id_base,
+                      deck.note_type_mods,
+                      tuple((name, hashlib.sha256(data).hexdigest()) for name, data in deck.media),
+                      [note_line(n, place) for n in deck.notes])
 
 
 def note_line(n: CompiledNote, place: dict[str, int]) -> str:
@@ -57,13 +92,9 @@ def note_line(n: CompiledNote, place: dict[str, int]) -> str:
             + (f"{n.mod:d}\0{n.hash}" if n.hash and not n.removed else repr((n.mod, n.fields, n.tags))))
 
 
-def _deck_blob(deck: CompiledDeck) -> bytes:
-    return marshal.dumps(deck_record(deck))
-
-
 def deck_fingerprint(deck: CompiledDeck) -> str:
     """A hash of everything ``apkg_bytes(deck)`` reads (and of the code that writes it)."""
-    return hashlib.sha256(package_salt() + _deck_blob(deck)).hexdigest()
+    return hashlib.sha256(package_salt() + deck_record(deck).encode()).hexdigest()
 
 
 def rows_key(apkg_digest: bytes) -> str:
@@ -76,5 +107,5 @@ def place_of(line: str) -> list[str]:
 
 
 def package_key(blob: bytes) -> str:
-    """The cache key of a deck whose ``deck_record`` marshals to ``blob``."""
+    """The cache key of a deck whose record encodes to ``blob``."""
     return hashlib.sha256(package_salt() + blob).hexdigest()

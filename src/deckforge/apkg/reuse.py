@@ -4,16 +4,15 @@ notes only changed in place, else afresh; what each .apkg was made from is kept 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..notes.cache import notes_cache_enabled
 from ..store import KEEP_VERSIONS, cache_dir, entry_group, read_entry, write_entry
-from .record import deck_record, package_key, place_of, rows_key
+from .record import DeckRecord, deck_record, decode_record, package_key, place_of, rows_key
 
 if TYPE_CHECKING:
     from ..notes.compile import CompiledDeck
@@ -106,32 +105,26 @@ def keep_collection(decks_dir: Path, deck_id: str, apkg: bytes) -> None:
         pass
 
 
-def _updated(deck: CompiledDeck, old: Previous, record: tuple[tuple[Any, ...], str],
-             keep: Path | None) -> Packed | None:
-    """``apkg_bytes(deck)`` made by updating the collection inside ``old`` (package.py), when the
-    cache says what deck ``old`` was built from and that deck has the same layout; else None.
-    The new collection is written to ``keep`` (``new_collection_path``) and read from there."""
+def _updated(deck: CompiledDeck, old: Previous, record: DeckRecord, keep: Path | None) -> Packed | None:
+    """``apkg_bytes(deck)`` made by updating the collection inside ``old`` (collection.py), when
+    the store says what deck ``old`` was built from and that deck has the same layout; else
+    None. The new collection is written to ``keep`` (``new_collection_path``) and read from there."""
     from .archive import packed_apkg
     from .collection import layout_of, updated_collection_at
 
     if old.rows is None or old.collection is None or keep is None:
         return None
-    try:
-        old_meta, old_text = marshal.loads(old.rows)
-        meta, text = record
-        if not isinstance(old_text, str):
-            return None
-        old_notes, notes = old_text.split("\n"), text.split("\n")
-        # Same deck, Anki deck ids and id base, and the same notes in the same places.
-        if old_meta[0] != meta[0] or old_meta[3] != meta[3] or old_meta[4] != meta[4] \
-                or len(old_notes) != len(notes) or len(notes) != len(deck.notes):
-            return None
-        changed = [i for i, (a, b) in enumerate(zip(old_notes, notes, strict=True)) if a != b]
-        if any(place_of(old_notes[i]) != place_of(notes[i]) for i in changed) \
-                or len(changed) > len(notes) // 4:
-            return None  # moved, added or removed notes (or many edits): build afresh
-    except (ValueError, EOFError, TypeError, IndexError):
+    before = decode_record(old.rows)
+    if before is None or not before.same_layout(record):
         return None
+    old_notes, notes = before.lines, record.lines
+    # The same notes in the same places.
+    if len(old_notes) != len(notes) or len(notes) != len(deck.notes):
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(old_notes, notes, strict=True)) if a != b]
+    if any(place_of(old_notes[i]) != place_of(notes[i]) for i in changed) \
+            or len(changed) > len(notes) // 4:
+        return None  # moved, added or removed notes (or many edits): build afresh
     if not updated_collection_at(keep, layout_of(deck), old.collection,
                                  [(i, deck.notes[i]) for i in changed]):
         return None
@@ -152,7 +145,7 @@ class Packaging:
 
         self.deck, self.dist_dir, self.decks_dir = deck, dist_dir, decks_dir
         self.busy = Event()
-        self._record: Future[tuple[tuple[tuple[Any, ...], str], bytes, str] | None] = Future()
+        self._record: Future[tuple[DeckRecord, bytes, str] | None] = Future()
 
     def share(self) -> None:
         """Compute the deck's record, key and marshalled record for ``run``."""
@@ -163,12 +156,12 @@ class Packaging:
             return
         try:
             record = deck_record(self.deck)
-            blob = marshal.dumps(record)
+            blob = record.encode()
             self._record.set_result((record, blob, package_key(blob)))
         except BaseException as exc:  # pragma: no cover - handed to ``run``, which raises it
             self._record.set_exception(exc)
 
-    def _shared(self) -> tuple[tuple[tuple[Any, ...], str], bytes, str]:
+    def _shared(self) -> tuple[DeckRecord, bytes, str]:
         shared = self._record.result()
         assert shared is not None  # the cache is on
         return shared

@@ -13,7 +13,6 @@ both ways and compare); in any other case ``plan_delta`` returns None and the fu
 from __future__ import annotations
 
 import hashlib
-import marshal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from ..apkg.archive import packed_apkg
 from ..apkg.collection import Layout, updated_collection_at
-from ..apkg.record import note_line, package_key, place_of
+from ..apkg.record import decode_record, note_line, package_key, place_of
 from ..apkg.reuse import keep_collection, new_collection_path, previous_package, remember_package
 from ..notes.compile import Change, CompiledNote, dated
 from ..notes.files import standalone_notes
@@ -109,15 +108,12 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     if old.rows is None or old.collection is None or None in compiled:
         return None
     read[f"{deck_id}.apkg"] = old.digest.hex()
-    try:
-        meta, text = marshal.loads(old.rows)
-        lines = text.split("\n")
-    except (ValueError, EOFError, TypeError, AttributeError):
-        return None
+    record = decode_record(old.rows)
     # Images are further entries of the package: such decks are built in full.
-    if meta[0] != deck_id or meta[6] or tuple(meta[3]) != layout.anki_deck_ids \
-            or meta[4] != layout.id_base:
+    if record is None or record.deck_id != deck_id or record.media \
+            or record.anki_deck_ids != layout.anki_deck_ids or record.id_base != layout.id_base:
         return None
+    lines = record.lines
     place = {name: i for i, (name, _) in enumerate(layout.anki_deck_ids)}
     changed: list[tuple[int, CompiledNote]] = []
     edits: list[_Edit] = []
@@ -156,7 +152,7 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     packed = packed_apkg({}, path, old.packed(), old.collection)
 
     def learn() -> None:
-        blob = marshal.dumps((meta, "\n".join(lines)))
+        blob = record._replace(lines=lines).encode()
         remember_package(decks_dir, deck_id, package_key(blob), packed, blob)
         keep_collection(decks_dir, deck_id, packed.apkg)
 

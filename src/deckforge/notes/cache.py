@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import marshal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..notes.source import decode_notes, encode_notes
 from ..store import KEEP_VERSIONS, cache_dir, code_salt, enabled, file_group, read_entry, write_entry
 
 if TYPE_CHECKING:
@@ -40,21 +40,15 @@ def cached_notes(decks_dir: Path, deck_id: str, path: Path, digest: str) -> list
                     file_group(path, decks_dir))
     if payload is None:
         return None
-    try:
-        rows = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
     # Written by ``store_notes`` of this very code (the key holds its hash, the payload a
-    # checksum): the note tuples as they were, with marshal keeping tuples tuples.
-    if type(rows) is not list or any(type(r) is not tuple or len(r) != 9 for r in rows):
-        return None
-    return rows
+    # checksum).
+    return decode_notes(payload)
 
 
 def store_notes(decks_dir: Path, deck_id: str, path: Path, digest: str,
                 notes: list[NoteSource]) -> None:
     """Remember what a valid card file without images or includes compiled to."""
-    if any(n[7] for n in notes):
+    if any(n.media for n in notes):
         return  # images are other files: such notes are not cached
-    write_entry(cache_dir(decks_dir) / "notes", _notes_key(deck_id, digest), marshal.dumps(list(notes)),
+    write_entry(cache_dir(decks_dir) / "notes", _notes_key(deck_id, digest), encode_notes(notes),
            file_group(path, decks_dir), KEEP_VERSIONS)

@@ -160,7 +160,7 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
         anki_deck_ids=tuple((n, stable_id("deckforge-deck", deck.id, n)) for n in names),
         notes=tuple(notes), id_base=id_base,
         note_type_mods=tuple((NOTE_TYPES[k].id, nt_mods[k]) for k in used),
-        media=tuple(sorted({name: data for n in deck.notes for name, data in n[7]}.items())))
+        media=tuple(sorted({name: data for n in deck.notes for name, data in n.media}.items())))
     return compiled, record, changes
 
 
@@ -190,7 +190,7 @@ def _shared(decks: Sequence[DeckNotes], manifest: Manifest) -> _Shared:
             if not note.removed and (note.guid not in latest or note.mod > latest[note.guid].mod):
                 latest[note.guid] = note
     built = {d.id for d in decks}
-    live = {n[6] for d in decks for n in d.notes}
+    live = {n.guid for d in decks for n in d.notes}
     live.update(n.guid for deck_id, record in manifest.decks.items() if deck_id not in built
                 for n in record.notes.values() if not n.removed)
     return _Shared(latest, frozenset(live))

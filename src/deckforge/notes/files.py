@@ -11,6 +11,7 @@ from ..load.cards import CardLoader
 from ..load.discover import find_deck_folders, yaml_files
 from ..load.project import load_project
 from ..model import Exam, Project
+from ..notes.source import decode_notes, encode_notes
 from .cache import cached_notes, notes_cache_enabled, store_notes
 from .source import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source, pinned_order
 from .workers import job_count, map_in_order
@@ -62,7 +63,7 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
             _repin(where, deck_id, deck_notes, start)
     decks = [DeckNotes(deck_id, name, description, tuple(deck_notes), start)
              for (deck_id, name, description, start), deck_notes in zip(metas, notes, strict=True)]
-    if any(len({n[0] for n in d.notes}) != len(d.notes) for d in decks) \
+    if any(len({n.card_id for n in d.notes}) != len(d.notes) for d in decks) \
             or not _links_hold(decks, exams):
         return _notes_of(load_project(decks_dir, only))  # duplicate ids, bad links: worded there
     ids = [d.id for d in decks]
@@ -78,8 +79,8 @@ def _repin(where: dict[str, tuple[str, int, int]], deck_id: str, notes: list[Not
     """Where each card file's notes sit once the deck's pinned notes come first (as compiling
     orders them): a file holding a pinned note is no longer in one piece and is left out, so a
     rebuild after editing it is a full one."""
-    order = pinned_order([n[0] for n in notes], start)
-    pinned = sorted(order[: sum(n[0] in start for n in notes)])
+    order = pinned_order([n.card_id for n in notes], start)
+    pinned = sorted(order[: sum(n.card_id in start for n in notes)])
     for rel, (deck, first, count) in list(where.items()):
         if deck != deck_id:
             continue
@@ -96,13 +97,13 @@ def _links_hold(decks: list[DeckNotes], exams: list[Exam | None]) -> bool:
     shared: dict[str, str] = {}
     for deck, exam in zip(decks, exams, strict=True):
         known = exam.objective_ids() if exam is not None else {}
-        own = {n[0] for n in deck.notes if not n[4].startswith("::")}
+        own = {n.card_id for n in deck.notes if not n.placement.startswith("::")}
         if not set(deck.start) <= own:
             return False
         for n in deck.notes:
-            if any(t.startswith(OBJECTIVE_TAG) and t[len(OBJECTIVE_TAG):] not in known for t in n[3]):
+            if any(t.startswith(OBJECTIVE_TAG) and t[len(OBJECTIVE_TAG):] not in known for t in n.tags):
                 return False
-            if n[4].startswith("::") and shared.setdefault(n[6], n[5]) != n[5]:
+            if n.placement.startswith("::") and shared.setdefault(n.guid, n.hash) != n.hash:
                 return False
     return True
 
@@ -134,17 +135,18 @@ def compile_files(decks_dir: Path, files: list[tuple[str, Path]], use_cache: boo
     # compiled schema check, cache keys) is then inherited by every forked worker.
     results = [] if jobs == 1 else [compile_one(work[0])]
     results += map_in_order(compile_one, work[len(results):], jobs)
-    for (i, *_), notes in zip(todo, results, strict=True):
+    for (i, *_), encoded in zip(todo, results, strict=True):
+        notes = decode_notes(encoded) if encoded is not None else None
         if notes is None:
             return None
         found[i] = notes
     return [n for n in found if n is not None]
 
 
-def _compile_file(decks_dir: Path, use_cache: bool,
-                  work: tuple[str, Path, str]) -> list[NoteSource] | None:
-    """Type, render and hash the cards of one file (and cache its notes); None on any problem,
-    or when the file no longer hashes to the digest given (then the caller loads afresh)."""
+def _compile_file(decks_dir: Path, use_cache: bool, work: tuple[str, Path, str]) -> bytes | None:
+    """Type, render and hash the cards of one file (and cache its notes): the notes encoded
+    (``encode_notes``: they may come from a worker process); None on any problem, or when the
+    file no longer hashes to the digest given (then the caller loads afresh)."""
     deck_id, path, digest = work
     if use_cache:
         try:
@@ -153,14 +155,14 @@ def _compile_file(decks_dir: Path, use_cache: bool,
         except OSError:
             return None
     found = _file_notes(decks_dir, use_cache, deck_id, path, digest)
-    return None if found is None else found[0]
+    return None if found is None else encode_notes(found[0])
 
 
 def standalone_notes(decks_dir: Path, deck_id: str, path: Path, digest: str) -> list[NoteSource] | None:
     """The notes of a valid card file of deck ``deck_id`` (its bytes hashing to ``digest``) that
     includes no other file and shows no image; None otherwise."""
     found = _file_notes(decks_dir, True, deck_id, path, digest)
-    if found is None or found[1] or any(n[7] for n in found[0]):
+    if found is None or found[1] or any(n.media for n in found[0]):
         return None
     return found[0]
 

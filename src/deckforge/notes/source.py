@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from ..model import Card, Deck
-from ..notetypes import NOTE_TYPES, NoteType
+from ..notetypes import NOTE_TYPES, NoteType, card_ordinals
 from ..render.markdown import render_fields
 
 REMOVED_TAG = "deckforge::removed"
@@ -69,12 +71,43 @@ def _hash_layout(nt: NoteType) -> tuple[tuple[tuple[int, str], ...], str, str]:
     return order, '{"fields":{', f'}},"notetype":[{encode_basestring(nt.key)},{nt.id}],"tags":['
 
 
-NoteSource = tuple[str, str, tuple[str, ...], tuple[str, ...], str, str, str,
-                   tuple[tuple[str, bytes], ...], tuple[int, ...]]
-"""What a build needs of one card: (card id, type, rendered fields in note-type order, sorted
-tags, sub-deck, note content hash, GUID, images as (media name, bytes), template ordinals of
-its Anki cards). Plain data, so a card file's notes can be cached (cache.py), compiled in
-worker processes (jobs.py), and a rebuild skip typing and rendering them."""
+class NoteSource(NamedTuple):
+    """What a build needs of one card. Plain data, so that a card file's notes can be cached
+    (notes/cache.py), compiled in worker processes (notes/workers.py) and a rebuild skip typing
+    and rendering them: ``encode_notes`` and ``decode_notes`` are the one way to bytes and back."""
+
+    card_id: str
+    type: str
+    fields: tuple[str, ...]
+    """Rendered fields, in note-type order."""
+    tags: tuple[str, ...]
+    """Sorted."""
+    placement: str
+    """Its sub-deck, or a shared card's own deck (see ``placement``)."""
+    hash: str
+    """The note's content hash (``note_hash``)."""
+    guid: str
+    media: tuple[tuple[str, bytes], ...]
+    """Images as (media name, bytes)."""
+    ords: tuple[int, ...]
+    """Template ordinals of its Anki cards."""
+
+
+def encode_notes(notes: Sequence[NoteSource]) -> bytes:
+    """A card file's notes as bytes (marshal writes plain tuples only)."""
+    return marshal.dumps([tuple(n) for n in notes])
+
+
+def decode_notes(payload: bytes) -> list[NoteSource] | None:
+    """``encode_notes`` undone; None for bytes it did not write."""
+    try:
+        rows = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if type(rows) is not list or any(type(r) is not tuple or len(r) != len(NoteSource._fields)
+                                     for r in rows):
+        return None
+    return [NoteSource._make(r) for r in rows]
 
 
 def note_source(deck_id: str, card: Card) -> NoteSource:
@@ -84,11 +117,9 @@ def note_source(deck_id: str, card: Card) -> NoteSource:
     fields = tuple(rendered.get(f, "") for f in nt.fields)
     tags = tuple(sorted({*card.tags, *(OBJECTIVE_TAG + o for o in card.objectives)}))
     media = tuple((m.name, m.data) for _, m in card.media)
-    from ..notetypes import card_ordinals  # packaging's own rule (package imports this module)
-
     # A shared card is one note wherever it is included: its identity is its library's.
-    return (card.id, card.type, fields, tags, placement(card), note_hash(nt, fields, tags),
-            card_guid(deck_id, card), media, card_ordinals(nt, fields))
+    return NoteSource(card.id, card.type, fields, tags, placement(card), note_hash(nt, fields, tags),
+                      card_guid(deck_id, card), media, card_ordinals(nt, fields))
 
 
 def card_deck_name(deck: Deck, card: Card) -> str:

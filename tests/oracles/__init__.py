@@ -1,0 +1,1 @@
+"""Reference implementations the tests hold deckforge's fast paths to."""
