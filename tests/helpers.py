@@ -14,6 +14,10 @@ from click.testing import CliRunner, Result
 
 from deckforge.cli import main
 
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+"""The repository: decks/, dist/, benchmarks/."""
+
 DECK_YAML = "id: {id}\nname: {name}\ndescription: Test deck {id}.\n"
 
 

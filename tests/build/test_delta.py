@@ -17,11 +17,12 @@ import deckforge.build.stamp
 import deckforge.load.parse
 import deckforge.store
 from deckforge.store import CACHE_DIR_NAME
-from helpers import run
+from helpers import ROOT, run
 
-ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_deck import generate  # noqa: E402
+
+from helpers import ROOT
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
 
@@ -31,7 +32,7 @@ def _no_memory() -> None:
     deckforge.load.parse._MEMORY.clear()
 
 
-def _dist(root: Path) -> dict[str, bytes]:
+def dist_bytes(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / "dist").iterdir())}
 
 
@@ -78,7 +79,7 @@ class Rebuild:
         expected = run(fresh, "build", env={**env, "DECKFORGE_CACHE": "0"})
         assert (result.exit_code, result.output.replace(str(self.root), "R")) \
             == (expected.exit_code, expected.output.replace(str(fresh), "R"))
-        assert _dist(self.root) == _dist(fresh)
+        assert dist_bytes(self.root) == dist_bytes(fresh)
         if result.exit_code == 0:
             assert run(self.root, "build", "--check", env=env).exit_code == 0
             # And the next build has nothing to do.

@@ -113,7 +113,6 @@ def test_killed_at_random_moments(tmp_path: Path,
     _build(v2, _fresh_dist(tmp_path / "timing", old))
     duration = time.monotonic() - start
     rng = random.Random(8)  # fixed seed: a failure can be replayed
-    seen: set[str] = set()
     for attempt in range(5):
         dist = _fresh_dist(tmp_path / str(attempt), old)
         proc = _build(v2, dist, wait=False)
@@ -123,11 +122,10 @@ def test_killed_at_random_moments(tmp_path: Path,
         _finish(proc)
         after = _snapshot(dist)
         assert after in (old, new), f"attempt {attempt}: a mix or partial dist/"
-        seen.add("new" if after == new else "old")
-        if _leftovers(dist):
-            assert _build(v2, dist).returncode == 0
-            assert _snapshot(dist) == new and _leftovers(dist) == []
-    assert seen  # which states were hit depends on timing; each one must be complete
+        # Whichever complete state the kill left (that depends on timing), the next build
+        # finishes the job and cleans up.
+        assert _build(v2, dist).returncode == 0
+        assert _snapshot(dist) == new and _leftovers(dist) == []
 
 
 def test_two_builds_at_once_leave_one_complete_result(

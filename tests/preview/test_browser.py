@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpers import SAMPLE_TEXTS, collection, env_with_epoch, import_apkg, make_deck, make_sample_deck, run
+from helpers import ROOT, SAMPLE_TEXTS, collection, env_with_epoch, import_apkg, make_deck, make_sample_deck, run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -132,7 +132,7 @@ def test_search_filters_by_text_and_tag(site: Path, browser: object) -> None:
 
 @pytest.mark.slow
 def test_shipped_decks_fit_on_a_phone(browser: object, tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     out = tmp_path / "site"
     result = run(tmp_path, "--decks", str(root / "decks"), "preview", "--out", str(out))
     assert result.exit_code == 0, result.output

@@ -16,9 +16,9 @@ import pytest
 from deckforge.load.project import load_project
 from deckforge.notetypes import NOTE_TYPES
 from deckforge.preview.site import preview_note
-from helpers import SAMPLE_TEXTS, make_sample_deck
+from helpers import SAMPLE_TEXTS, TESTS, make_sample_deck
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = TESTS / "golden"
 UPDATE = os.environ.get("DECKFORGE_UPDATE_GOLDEN") == "1"
 
 

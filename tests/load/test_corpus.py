@@ -18,8 +18,9 @@ from click.testing import CliRunner, Result
 from deckforge.cli import main
 from deckforge.load.project import load_project
 from deckforge.render.markdown import render_fields
+from helpers import TESTS
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = TESTS / "corpus"
 REGEN = os.environ.get("DECKFORGE_REGEN_CORPUS") == "1"
 EPOCH = "1767225600"  # 2026-01-01: notes' modification time, so stdout is stable
 STANDARD_DECK = "id: corpus\nname: Corpus\ndescription: Corpus test deck.\n"

@@ -9,7 +9,7 @@ import pytest
 
 from deckforge.load.project import anki_card_count, load_project
 from deckforge.model import Card
-from helpers import collection, env_with_epoch, import_apkg, make_deck, run, write
+from helpers import ROOT, collection, env_with_epoch, import_apkg, make_deck, run, write
 
 CARDS = """
 subdeck: Basics
@@ -126,7 +126,7 @@ def test_rendered_content_per_type(built: Path) -> None:
 
 
 def test_every_shipped_deck_imports_completely_each_card_once(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     project = load_project(root / "decks")
     distinct: dict[tuple[str, str], Card] = {}
     with collection(tmp_path / "col") as col:

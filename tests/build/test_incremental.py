@@ -18,9 +18,8 @@ import deckforge.apkg.archive as apkg_archive
 import deckforge.apkg.collection as apkg_collection
 import deckforge.load.parse
 from deckforge.store import CACHE_DIR_NAME
-from helpers import run
+from helpers import ROOT, run
 
-ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_deck import generate  # noqa: E402
 
@@ -34,7 +33,7 @@ def _no_memory() -> None:
     deckforge.load.parse._MEMORY.clear()
 
 
-def _dist(root: Path) -> dict[str, bytes]:
+def dist_bytes(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / "dist").iterdir())}
 
 
@@ -73,7 +72,7 @@ def _same_as_fresh(tmp_path: Path, root: Path, change: Callable[[Path], None],
     assert result.exit_code == 0, result.output
     monkeypatch.undo()
     assert run(fresh, "build", env=FRESH).exit_code == 0
-    assert _dist(root) == _dist(fresh)
+    assert dist_bytes(root) == dist_bytes(fresh)
     assert run(root, "build", "--check", env=LATER).exit_code == 0
     return len(calls)
 
