@@ -1,4 +1,4 @@
-"""A rebuild after edits inside card files compiles only those files (delta.py): dist/ always
+"""A rebuild after edits inside card files compiles only those files (build/delta.py): dist/ always
 holds the bytes a full, cache-free build writes, and anything else takes the full build."""
 
 from __future__ import annotations

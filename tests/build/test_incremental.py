@@ -1,4 +1,4 @@
-"""A deck whose notes only changed in place is packaged by updating the .apkg in dist/ (cache.py,
+"""A deck whose notes only changed in place is packaged by updating the .apkg in dist/ (apkg/reuse.py,
 apkg_collection.updated_collection_at): the bytes are always those of a fresh, cache-free build."""
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from deckforge.store import CACHE_DIR_NAME
 from fastpaths import EPOCH, bench_project, dist_bytes, edit_one_card
 from helpers import make_deck, png_bytes, run, write
 
-# The note cache, the no-op stamp and the manifest writer (build.py, cache.py, manifest.py).
+# The note cache, the no-op stamp and the manifest writer
+# (build/run.py, build/stamp.py, notes/cache.py, notes/manifest.py).
 
 def _counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count how often a build loads the decks (a no-op build loads nothing)."""

@@ -101,7 +101,7 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert "Traceback" not in result.output
     if result.exit_code == 1:
         assert _snapshot(tmp_path / "dist") == OLD_DIST, "a failed build changed dist/"
-        # (The parse cache of valid files is git-ignored and may stay: see cache.py.)
+        # (The parse cache of valid files is git-ignored and may stay: see load/parse.py.)
         left = sorted(p.name for p in tmp_path.iterdir() if p.name != ".deckforge-cache")
         assert left == siblings, "a failed build left files"
         # validate reads the same files the same way, so it reports exactly the same problems.

@@ -87,7 +87,7 @@ def test_fast_yaml_never_disagrees_with_the_loader(text: str) -> None:
     _agrees(Path("cards.yaml"), text.encode("utf-8"))
 
 
-# fastyaml's whole-file checks against the Python checks they stand in for (kept in fastyaml
+# yamlrs's whole-file checks against the Python checks they stand in for (kept in yamlrs
 # as the slow path's, or here as references).
 
 _LOADER_REJECTS = re.compile("[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]")
@@ -134,7 +134,7 @@ def test_the_yaml_screen_finds_whatever_the_detailed_check_finds(text: str) -> N
 
 
 def _card_positions_by_lines(text: str, cards: list[Any]) -> list[tuple[int, int]] | None:
-    """The reference: fastyaml._card_positions as a loop over the lines."""
+    """The reference: yamlrs._card_positions as a loop over the lines."""
     lines = text.split("\n")
     heads = [i for i, line in enumerate(lines) if line.startswith("cards:")]
     if len(heads) != 1:

@@ -1,6 +1,6 @@
 """Rebuild after edits inside card files by compiling only those files (``build`` tries it first).
 
-Every build leaves a stamp in the cache (cache.py): the hash of each file under decks/ and of
+Every build leaves a stamp in the store (stamp.py): the hash of each file under decks/ and of
 each file it wrote to dist/, where each card file's notes sit in its deck, and each deck's
 collection layout. When dist/ still holds what that build wrote and the only files that changed
 are card files whose notes keep their card ids, note types, sub-decks and number, a rebuild

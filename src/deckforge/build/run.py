@@ -55,7 +55,7 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
     """Compile the decks and produce the bytes of every dist/ file, without writing anything.
 
     ``notes``: the decks as ``load_notes`` gave them (else they are loaded here, uncached).
-    ``reuse``: take what the cache knows of dist/'s packages (cache.py); else package afresh.
+    ``reuse``: take what the cache knows of dist/'s packages (apkg/reuse.py); else package afresh.
     """
     def previous(deck_id: str, guids: list[str]) -> dict[str, tuple[str, dict[str, str], list[str]]]:
         return read_notes(dist_dir / f"{deck_id}.apkg", guids)
@@ -69,7 +69,7 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
             decks, new_manifest, changes = compile_notes(notes, Manifest.load(dist_dir / MANIFEST_NAME),
                                                          now, previous)
     # An unchanged deck whose .apkg is in dist/ is not packaged again, and one whose notes only
-    # changed in place is packaged by updating the one in dist/ (cache.py).
+    # changed in place is packaged by updating the one in dist/ (apkg/reuse.py).
     # Packaging runs in a thread; this one waits until only SQLite's and zlib's work is left
     # (``Packaging.busy``: they release the GIL, the Python parts would only take turns), then
     # writes the manifest and each deck's record meanwhile (a tenth of a second each for a big
@@ -111,7 +111,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                               or (dist_dir / name).read_bytes() != data)
         return result
     dist_abs = dist_dir.absolute()
-    # What the last build hashed, for the files that have not changed since (cache.py).
+    # What the last build hashed, for the files that have not changed since (stamp.py).
     last = read_stamp(decks_dir, dist_abs, only, check=False) if decks_dir.is_dir() else None
     sources = input_files(decks_dir, last.known() if last else None) if decks_dir.is_dir() else Sources()
     inputs = inputs_digest(decks_dir, sources) if decks_dir.is_dir() else ""

@@ -69,7 +69,7 @@ class CardLoader:
     def document(self, path: Path, kind: str) -> RawDocument | None:
         if path in self.docs:
             return self.docs[path]
-        # load_yaml + check_document, with a content-keyed cache and a fast path (cache.py).
+        # load_yaml + check_document, from the store or the fast path (parse.py).
         doc, errors, bad = load_checked(path, kind, self.decks_dir)
         if doc is not None:
             # A broken card does not hide the rest of its file: keep checking the others.

@@ -1,6 +1,6 @@
 """A fast path for plain card files: yaml-rs reads them when it provably agrees with the loader.
 
-PyYAML (in loader.py) stays the reference: it gives every value a position and explains every
+PyYAML (in pyyaml.py) stays the reference: it gives every value a position and explains every
 error. yaml-rs reads YAML 1.2, which differs from PyYAML's YAML 1.1 in small ways (``yes``,
 ``017``, ``1e3``...), and gives no positions. So a file takes this path only when nothing in it
 can differ: no anchors, aliases, tags, directives or control characters, no text PyYAML would

@@ -31,7 +31,7 @@ class CompiledNote(NamedTuple):
     removed: bool
     hash: str = ""
     """A live note's content hash (note type, fields, sorted tags; see ``note_hash``): it
-    stands for the fields and tags in the deck fingerprint and the row index (cache.py)."""
+    stands for the fields and tags in the deck fingerprint and the deck's record (apkg/record.py)."""
     ords: tuple[int, ...] | None = None
     """The template ordinals of its cards, when known (else packaging works them out)."""
 

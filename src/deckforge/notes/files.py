@@ -23,8 +23,8 @@ def load_notes(decks_dir: Path, only: list[str] | None = None,
     """``[DeckNotes.of(deck) for deck in load_project(decks_dir, only).decks]``, file by file.
 
     A valid card file that neither includes other files nor shows images is cached by its bytes
-    (cache.py): a rebuild takes its notes without typing or rendering it again. Files not in
-    the cache are compiled in worker processes when there are many (jobs.py). Anything at all
+    (notes/cache.py): a rebuild takes its notes without typing or rendering it again. Files not in
+    the cache are compiled in worker processes when there are many (workers.py). Anything at all
     wrong (an error in a file, a duplicate id, an unknown deck) is left to ``load_project``,
     which raises with every error, so messages and their order stay exactly the same.
 
@@ -113,7 +113,7 @@ def compile_files(decks_dir: Path, files: list[tuple[str, Path]], use_cache: boo
     """The notes of each (deck id, card file), in order; None when any file has a problem.
 
     Files found in the note cache are taken from it; the others are compiled, in worker
-    processes when there is enough of them (jobs.py), and cached. ``digests`` gives the sha256
+    processes when there is enough of them (workers.py), and cached. ``digests`` gives the sha256
     of files (by path under ``decks_dir``) already hashed (the others are hashed here).
     """
     found: list[list[NoteSource] | None] = [None] * len(files)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Card
 from .plain import fast_block, fast_inline
 
-if TYPE_CHECKING:  # imported when text first needs it: plain text never does (fastmd.py)
+if TYPE_CHECKING:  # imported when text first needs it: plain text never does (plain.py)
     from markdown_it import MarkdownIt
 
 __all__ = ["render_markdown", "render_inline", "render_fields", "image_sources", "LETTERS"]
@@ -97,7 +97,7 @@ def render_markdown(text: str, images: Mapping[str, str] | None = None) -> str:
     """
     protected, saved = _protect(text.strip())
     env = {"images": images, "saved": saved}
-    # Plain one-line text skips markdown-it: same bytes, many times faster (fastmd.py).
+    # Plain one-line text skips markdown-it: same bytes, many times faster (plain.py).
     rendered = fast_block(protected)
     if rendered is None:
         rendered = _md(images is not None).render(protected, env).strip()
