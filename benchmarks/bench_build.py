@@ -56,10 +56,10 @@ def best(cmd: list[str], env: dict[str, str], repeat: int, before: Any = None) -
     return min(runs, key=lambda r: r["seconds"])
 
 
-def bench_size(cards: int, out: Path, per_file: int, repeat: int) -> dict[str, Any]:
-    root = out / f"deck-{cards}"
+def bench_size(cards: int, out: Path, per_file: int, repeat: int, plain: bool = False) -> dict[str, Any]:
+    root = out / f"deck-{cards}{'-plain' if plain else ''}"
     shutil.rmtree(root, ignore_errors=True)
-    decks = generate(root, cards, max(1, cards // per_file))
+    decks = generate(root, cards, max(1, cards // per_file), plain=plain)
     dist = root / "dist"
     cache = root / ".deckforge-cache"
     build = [*_deckforge(), "--decks", str(decks), "--dist", str(dist), "build"]
@@ -132,13 +132,16 @@ def main() -> None:
     parser.add_argument("--cards-per-file", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest counts")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--plain", action="store_true",
+                        help="plain short basic cards only (one-line front and back, one tag, a "
+                             "source), where genanki is fastest")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     _compile_bytecode()
     rows = []
     for size in (int(s.replace("_", "")) for s in args.sizes.split(",")):
         t = time.perf_counter()
-        rows.append(bench_size(size, args.out, args.cards_per_file, args.repeat))
+        rows.append(bench_size(size, args.out, args.cards_per_file, args.repeat, args.plain))
         print(f"{size:,} cards measured in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
                f"Python {platform.python_version()}")

@@ -6,7 +6,7 @@ import argparse
 import random
 from pathlib import Path
 
-__all__ = ["card_yaml", "edit_one_card", "generate"]
+__all__ = ["card_yaml", "edit_one_card", "generate", "plain_card_yaml"]
 
 _WORDS = [
     "model", "drift", "feature", "pipeline", "latency", "batch", "stream", "label", "training",
@@ -66,8 +66,17 @@ def card_yaml(rng: random.Random, index: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(root: Path, cards: int, files: int, seed: int = 7, deck_id: str = "bench") -> Path:
-    """Create ``root/decks/`` holding one deck of ``cards`` cards over ``files`` files."""
+def plain_card_yaml(rng: random.Random, index: int) -> str:
+    """One plain short basic card: one-line front and back, one tag, a source (no Markdown)."""
+    return (f"  - id: card-{index:06d}\n    front: What does {rng.choice(_WORDS)} {index} mean?\n"
+            f"    back: The {rng.choice(_WORDS)} of {rng.choice(_WORDS)} {index}.\n"
+            f"    tags: [t{index % 11}]\n    source: bench#intro\n")
+
+
+def generate(root: Path, cards: int, files: int, seed: int = 7, deck_id: str = "bench",
+             plain: bool = False) -> Path:
+    """Create ``root/decks/`` holding one deck of ``cards`` cards over ``files`` files (mixed
+    card types, or with ``plain`` only plain short basic cards)."""
     rng = random.Random(seed)
     decks = root / "decks"
     folder = decks / deck_id
@@ -83,7 +92,7 @@ def generate(root: Path, cards: int, files: int, seed: int = 7, deck_id: str = "
         count = per_file + (1 if f < extra else 0)
         parts = [f"subdeck: Part {f % 10}\n", f"tags: [file-{f:04d}]\n", "cards:\n"]
         for _ in range(count):
-            parts.append(card_yaml(rng, index))
+            parts.append(plain_card_yaml(rng, index) if plain else card_yaml(rng, index))
             index += 1
         (folder / f"cards-{f:04d}.yaml").write_text("".join(parts), encoding="utf-8")
     return decks

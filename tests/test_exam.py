@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
-from helpers import collection, env_with_epoch, import_apkg, make_deck, run, write
+from deckforge.load import load_project
+from deckforge.render import render_fields
+from helpers import ROOT, collection, env_with_epoch, import_apkg, make_deck, run, write
 
 EXAM = """
 id: {id}
@@ -236,3 +238,16 @@ def test_an_objective_linked_by_enough_cards_is_no_finding(project: Path) -> Non
                      .replace('objectives: ["2.1"]', 'objectives: ["2.1", "1.2"]'))
     result = run(project, "lint", "--strict", str(project / "decks" / "alpha"))
     assert "uncovered-objective" not in result.output and "thin-objective" not in result.output
+
+
+def test_each_shipped_exam_deck_shows_its_status_card_first(tmp_path: Path) -> None:
+    project = load_project(ROOT / "decks")
+    exam_decks = [d for d in project.decks if d.exam is not None]
+    assert len(exam_decks) == 4
+    for deck in exam_decks:
+        with collection(tmp_path / deck.id) as col:
+            import_apkg(col, ROOT / "dist" / f"{deck.id}.apkg")
+            status = next(c for c in deck.cards if c.id == deck.start[0])
+            assert _first_new_card(col, deck.name) == render_fields(status)["Front"], deck.id
+            # The status card names the exam by its code, and says whether it can be booked.
+            assert deck.exam.code.split()[0] in status.field("back") + status.field("front"), deck.id

@@ -117,7 +117,7 @@ def _updated(deck: CompiledDeck, old: Previous, record: DeckRecord, keep: Path |
     before = decode_record(old.rows)
     if before is None or not before.same_layout(record):
         return None
-    old_notes, notes = before.lines, record.lines
+    old_notes, notes = before.text.split("\n"), record.text.split("\n")
     # The same notes in the same places.
     if len(old_notes) != len(notes) or len(notes) != len(deck.notes):
         return None

@@ -113,7 +113,7 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     if record is None or record.deck_id != deck_id or record.media \
             or record.anki_deck_ids != layout.anki_deck_ids or record.id_base != layout.id_base:
         return None
-    lines = record.lines
+    lines = record.text.split("\n")
     place = {name: i for i, (name, _) in enumerate(layout.anki_deck_ids)}
     changed: list[tuple[int, CompiledNote]] = []
     edits: list[_Edit] = []
@@ -152,7 +152,7 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     packed = packed_apkg({}, path, old.packed(), old.collection)
 
     def learn() -> None:
-        blob = record._replace(lines=lines).encode()
+        blob = record._replace(text="\n".join(lines)).encode()
         remember_package(decks_dir, deck_id, package_key(blob), packed, blob)
         keep_collection(decks_dir, deck_id, packed.apkg)
 
