@@ -6,12 +6,13 @@ import hashlib
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..load.cards import CardLoader
 from ..load.discover import find_deck_folders, yaml_files
 from ..load.project import load_project
 from ..model import Exam, Project
-from ..notes.source import decode_notes, encode_notes
+from ..notes.source import note_rows, notes_from_rows
 from .cache import cached_notes, notes_cache_enabled, store_notes
 from .source import OBJECTIVE_TAG, DeckNotes, NoteSource, note_source, pinned_order
 from .workers import job_count, map_in_order
@@ -135,18 +136,20 @@ def compile_files(decks_dir: Path, files: list[tuple[str, Path]], use_cache: boo
     # compiled schema check, cache keys) is then inherited by every forked worker.
     results = [] if jobs == 1 else [compile_one(work[0])]
     results += map_in_order(compile_one, work[len(results):], jobs)
-    for (i, *_), encoded in zip(todo, results, strict=True):
-        notes = decode_notes(encoded) if encoded is not None else None
+    for k, (i, *_) in enumerate(todo):
+        rows, results[k] = results[k], None  # each file's tuples become its notes, one by one
+        notes = notes_from_rows(rows) if rows is not None else None
         if notes is None:
             return None
         found[i] = notes
     return [n for n in found if n is not None]
 
 
-def _compile_file(decks_dir: Path, use_cache: bool, work: tuple[str, Path, str]) -> bytes | None:
-    """Type, render and hash the cards of one file (and cache its notes): the notes encoded
-    (``encode_notes``: they may come from a worker process); None on any problem, or when the
-    file no longer hashes to the digest given (then the caller loads afresh)."""
+def _compile_file(decks_dir: Path, use_cache: bool,
+                  work: tuple[str, Path, str]) -> list[tuple[Any, ...]] | None:
+    """Type, render and hash the cards of one file (and cache its notes): the notes as plain
+    rows (``note_rows``: they may come back from a worker process); None on any problem, or
+    when the file no longer hashes to the digest given (then the caller loads afresh)."""
     deck_id, path, digest = work
     if use_cache:
         try:
@@ -155,7 +158,7 @@ def _compile_file(decks_dir: Path, use_cache: bool, work: tuple[str, Path, str])
         except OSError:
             return None
     found = _file_notes(decks_dir, use_cache, deck_id, path, digest)
-    return None if found is None else encode_notes(found[0])
+    return None if found is None else note_rows(found[0])
 
 
 def standalone_notes(decks_dir: Path, deck_id: str, path: Path, digest: str) -> list[NoteSource] | None:

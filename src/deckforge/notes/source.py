@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from json.encoder import encode_basestring
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..model import Card, Deck
 from ..notetypes import NOTE_TYPES, NoteType, card_ordinals
@@ -93,21 +93,30 @@ class NoteSource(NamedTuple):
     """Template ordinals of its Anki cards."""
 
 
+def note_rows(notes: Sequence[NoteSource]) -> list[tuple[Any, ...]]:
+    """A card file's notes as plain tuples (what marshal writes, e.g. from a worker process)."""
+    return [tuple(n) for n in notes]
+
+
+def notes_from_rows(rows: Any) -> list[NoteSource] | None:
+    """``note_rows`` undone; None for anything it did not make."""
+    if type(rows) is not list or any(type(r) is not tuple or len(r) != len(NoteSource._fields)
+                                     for r in rows):
+        return None
+    return [NoteSource._make(r) for r in rows]
+
+
 def encode_notes(notes: Sequence[NoteSource]) -> bytes:
-    """A card file's notes as bytes (marshal writes plain tuples only)."""
-    return marshal.dumps([tuple(n) for n in notes])
+    """A card file's notes as bytes, for the store."""
+    return marshal.dumps(note_rows(notes))
 
 
 def decode_notes(payload: bytes) -> list[NoteSource] | None:
     """``encode_notes`` undone; None for bytes it did not write."""
     try:
-        rows = marshal.loads(payload)
+        return notes_from_rows(marshal.loads(payload))
     except (ValueError, EOFError, TypeError):
         return None
-    if type(rows) is not list or any(type(r) is not tuple or len(r) != len(NoteSource._fields)
-                                     for r in rows):
-        return None
-    return [NoteSource._make(r) for r in rows]
 
 
 def note_source(deck_id: str, card: Card) -> NoteSource:
