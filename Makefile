@@ -39,6 +39,7 @@ bench: $(STAMP)
 # Build at scale: `deckforge build` cold, no-op and after one edit, against plain genanki.
 bench-build: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py --sizes 1000,10000,50000,100000 --repeat 3
+	$(BIN)/python benchmarks/bench_build.py --sizes 50000 --plain --cards-per-file 1000 --repeat 3 --out benchmarks/out/plain
 
 # Regenerate docs/cli.md (from --help) and docs/schema.md (from schema/); tests check both.
 docs: $(STAMP)
