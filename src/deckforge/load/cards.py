@@ -153,8 +153,8 @@ class CardLoader:
             doc = self.docs.get(card.path)
             if doc is None or not card.objectives:
                 continue
-            at = self._objectives_at(doc, card)
             if exam is None:
+                at = self._objectives_at(doc, card)
                 self.errors.append(doc.error(at, f"card `{card.id}` links objectives, but deck "
                                              f"`{meta.data['id']}` has no exam",
                                              f"describe the exam and its objectives under `exam:` "
@@ -164,6 +164,7 @@ class CardLoader:
                 if obj not in known:
                     suggestion = did_you_mean(obj, known)
                     hint = f"{suggestion} " if suggestion else ""
+                    at = self._objectives_at(doc, card)  # looked up only for an error
                     self.errors.append(doc.error(at, f"unknown objective `{obj}` for exam {exam.code}",
                                                  hint + "the objectives are listed under "
                                                  f"exam.sections in {display_path(meta.path)}"))
