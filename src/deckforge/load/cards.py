@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -224,9 +224,9 @@ class CardLoader:
         for i, raw in enumerate(data.get("cards", ())):
             if i in bad or (wanted is not None and raw["id"] not in wanted):
                 continue
-            card = self.card(doc, i, raw, subdeck, file_tags)
+            card = self.card(doc, i, raw, subdeck, file_tags, library, home)
             if card is not None:
-                cards.append(replace(card, library=library, home=home) if library else card)
+                cards.append(card)
         if only is not None and from_doc is not None:
             have = {c.id for c in cards} | {r.get("id") for r in data.get("cards", ())
                                             if isinstance(r, dict)}
@@ -263,7 +263,7 @@ class CardLoader:
         return cards
 
     def card(self, doc: RawDocument, i: int, raw: dict[str, Any], subdeck: str,
-             file_tags: tuple[str, ...]) -> Card | None:
+             file_tags: tuple[str, ...], library: str = "", home: str = "") -> Card | None:
         where = ("cards", i)
         ok = True
         card_type = raw.get("type", "basic")
@@ -309,7 +309,7 @@ class CardLoader:
         sources = tuple(_source_ref(s) for s in ([source] if isinstance(source, str) else source))
         tags = tuple(dict.fromkeys((*file_tags, *raw.get("tags", ()))))
         objectives = tuple(raw.get("objectives") or doc.data.get("objectives") or ())
-        if objectives and self._is_library(doc.path):
+        if objectives and library:
             self.errors.append(doc.error((*where, "objectives") if "objectives" in raw else
                                          ("objectives",),
                                          "a shared card cannot link exam objectives",
@@ -321,14 +321,8 @@ class CardLoader:
                     tags=tags, sources=sources, as_of=raw.get("as_of", ""),
                     notes=raw.get("notes", ""), lint_ignore=tuple(raw.get("lint_ignore", ())),
                     subdeck=subdeck, path=doc.path, line=line, col=col, media=media,
-                    shuffle=raw.get("shuffle", True), objectives=objectives)
-
-    def _is_library(self, path: Path) -> bool:
-        try:
-            rel = path.resolve().relative_to(self.decks_dir.resolve())
-        except ValueError:
-            return False
-        return len(rel.parts) > 1 and rel.parts[0].startswith("_")
+                    shuffle=raw.get("shuffle", True), objectives=objectives, library=library,
+                    home=home)
 
     def card_media(self, doc: RawDocument, where: tuple[Any, ...], raw: dict[str, Any],
                    choices: tuple[str, ...]) -> tuple[tuple[str, MediaFile], ...] | None:

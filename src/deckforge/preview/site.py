@@ -13,7 +13,7 @@ from pathlib import Path
 from ..coverage import as_html, deck_coverage
 from ..errors import DeckforgeError, DeckforgeErrors
 from ..model import CARD_TYPES, Card, Deck, Project
-from ..notes.source import card_deck_name
+from ..notes.source import card_deck_name, pinned_order
 from ..notetypes import note_type_for
 from ..render.markdown import render_fields, render_markdown
 from .anki import CardFace, card_faces
@@ -278,9 +278,8 @@ def deck_page(deck: Deck, notes: Sequence[PreviewNote], base: Path) -> str:
     """The preview page of one deck: statistics, search, and every card's front and back."""
     # Grouped by the Anki deck each note lands in; pinned cards first, in their order.
     groups: dict[str, list[PreviewNote]] = {}
-    rank = {card_id: i for i, card_id in enumerate(deck.start)}
-    for note in sorted(notes, key=lambda n: rank.get(n.card.id, len(rank))):
-        groups.setdefault(card_deck_name(deck, note.card), []).append(note)
+    for k in pinned_order([n.card.id for n in notes], deck.start):
+        groups.setdefault(card_deck_name(deck, notes[k].card), []).append(notes[k])
     sections = []
     for title in sorted(groups):
         sections.append(f'<section class="pv-group"><h2>{_esc(title)} '
