@@ -29,6 +29,9 @@ OLD_DIST = {"manifest.json": b'{"decks": {}, "format": 1, "note_types": {}}\n',
             "old.apkg": b"old deck bytes"}
 
 CASES = sorted(p.name.removesuffix(".expected") for p in CORPUS.glob("*.expected"))
+ERROR_CASES = [c for c in CASES
+               if (CORPUS / f"{c}.expected").read_text(encoding="utf-8").startswith("exit 1\n")]
+CLEAN_CARDS = "cards:\n  - id: clean\n    front: A valid card\n    back: before the edit\n"
 
 
 def _setup(case: str, root: Path) -> None:
@@ -111,6 +114,34 @@ def test_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         built = _snapshot(tmp_path / "dist")
         assert {"manifest.json", "old.apkg"} <= set(built)
         assert built["manifest.json"] != OLD_DIST["manifest.json"]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_error_case_as_an_edit_after_a_clean_build(
+        case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The third way of running an error case: a clean project is built first (so the build
+    after the edit finds a stamp, a cache and a dist/ it wrote), then the case's files replace
+    it. The build must print exactly the errors of the cold build and leave dist/ as it was."""
+    expected = (CORPUS / f"{case}.expected").read_text(encoding="utf-8")
+    deck = tmp_path / "decks" / "corpus"
+    deck.mkdir(parents=True)
+    (deck / "deck.yaml").write_text(STANDARD_DECK, encoding="utf-8")
+    (deck / "cards.yaml").write_text(CLEAN_CARDS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    clean = _invoke("build")
+    assert clean.exit_code == 0, clean.output
+    built = _snapshot(tmp_path / "dist")
+    if (CORPUS / case).is_dir():
+        shutil.rmtree(tmp_path / "decks")
+        shutil.copytree(CORPUS / case / "decks", tmp_path / "decks", symlinks=True)
+    else:
+        # The same project, its card file edited in place.
+        shutil.copyfile(CORPUS / f"{case}.yaml", deck / "cards.yaml")
+    result = _invoke("build")
+    assert _transcript(result, tmp_path) == expected
+    assert _snapshot(tmp_path / "dist") == built, "a failed build changed dist/"
+    again = _invoke("build")  # the failure left nothing (a stamp, a cache entry) that hides it
+    assert (again.exit_code, again.stderr) == (1, result.stderr)
 
 
 def test_file_over_the_size_limit_is_refused_before_reading(
