@@ -125,6 +125,8 @@ class Deck:
     exam: Exam | None = None
     start: tuple[str, ...] = ()
     """Ids of the cards a new learner sees first: they sit in the deck itself, in this order."""
+    file_cards: tuple[int, ...] = ()
+    """How many of ``cards`` each of ``files`` gives (the cards it includes, then its own)."""
 
 
 @dataclass(frozen=True)

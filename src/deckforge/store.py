@@ -2,8 +2,9 @@
 
 Entries are grouped (one source file, one deck) and only the newest few of a group are kept;
 a damaged entry fails its checksum and reads as missing. The store knows nothing of decks:
-each stage keys its own entries (load/parse.py, notes/cache.py, apkg/reuse.py, build/stamp.py).
-``DECKFORGE_CACHE=0`` turns every entry off."""
+each stage keys its own entries (load/parse.py, load/typed.py, notes/cache.py, apkg/record.py,
+build/stamp.py), each key holding the one fingerprint of the code (``code_salt``).
+``cache_on`` is the switch: ``DECKFORGE_CACHE=0`` turns every entry off."""
 
 from __future__ import annotations
 
@@ -12,19 +13,21 @@ import os
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import __version__
-
-if TYPE_CHECKING:
-    pass
-
 
 CACHE_DIR_NAME = ".deckforge-cache"
 
 
 def enabled(name: str) -> bool:
     return os.environ.get(name, "1") not in ("0", "", "false", "no")
+
+
+def cache_on() -> bool:
+    """The cache switch: whether builds may keep and use entries of the store (parsed files
+    aside, every entry: typed cards, notes, packages, the no-op stamp). ``DECKFORGE_CACHE=0``
+    turns it off, and so does ``DECKFORGE_FAST=0`` (the reference path, with nothing kept)."""
+    return enabled("DECKFORGE_CACHE") and enabled("DECKFORGE_FAST")
 
 
 def cache_dir(decks_dir: Path) -> Path:
@@ -103,6 +106,7 @@ def code_salt() -> bytes:
 
 _LIBRARIES = (("genanki", "genanki"), ("markdown-it-py", "markdown_it"), ("mdurl", "mdurl"),
               ("yaml-rs", "yaml_rs"), ("PyYAML", "yaml"), ("jsonschema", "jsonschema"),
+              ("jsonschema-rs", "jsonschema_rs"),
               ("chevron", "chevron"))
 """The libraries that shape deckforge's output: (distribution, module)."""
 

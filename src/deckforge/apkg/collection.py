@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -119,16 +119,13 @@ def collection_bytes(deck: CompiledDeck) -> bytes:
         return path.read_bytes()
 
 
-def write_collection(deck: CompiledDeck, path: Path,
-                     rows_written: Callable[[], None] | None = None) -> None:
+def write_collection(deck: CompiledDeck, path: Path) -> None:
     """Write the collection database of ``deck`` to ``path`` (a new file): genanki's schema, col
     row and note types; our rows.
 
     The notes and cards rows are the ones genanki's ``Note.write_to_db`` inserts (same ids, in
     the same order, same values), built from plain tuples and inserted with one executemany
     per table (tests/oracles/genanki_writer.py lets genanki insert them; a test compares the bytes).
-    ``rows_written`` is called once the rows are in: what is left (indexes, VACUUM INTO) runs in
-    SQLite without the GIL.
     """
     layout = layout_of(deck)
     _, gdecks = genanki_layout(layout)
@@ -170,8 +167,6 @@ def write_collection(deck: CompiledDeck, path: Path,
             cur.executemany(_NOTE_INSERT, note_rows)
             cur.executemany(_CARD_INSERT, card_rows)
             del placed
-            if rows_written is not None:
-                rows_written()
             cur.executescript(indexes)
             seal(conn, layout, str(path))
         finally:

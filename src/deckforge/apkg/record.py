@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .. import __version__
-from ..store import library_version
+from ..store import code_salt
 
 if TYPE_CHECKING:
     from ..notes.compile import CompiledDeck, CompiledNote
 
 
-@cache
 def package_salt() -> bytes:
-    """Everything besides a compiled deck that decides its .apkg bytes."""
-    import sqlite3
-    import zlib
-
+    """Everything besides a compiled deck that decides its .apkg bytes: the code (with the
+    libraries and SQLite: ``code_salt``) and the note types as this process sees them (not
+    cached: tests swap them)."""
     from ..notetypes import NOTE_TYPES
 
-    here = Path(__file__).parent.parent
-    h = hashlib.sha256(b"deckforge-apkg-1\n" + __version__.encode())
-    for part in (library_version("genanki", "genanki"), sqlite3.sqlite_version, zlib.ZLIB_RUNTIME_VERSION):
-        h.update(str(part).encode() + b"\0")
-    for module in ("apkg/collection.py", "apkg/archive.py", "apkg/record.py", "apkg/reuse.py",
-                   "notetypes.py", "store.py"):
-        h.update((here / module).read_bytes())
+    h = hashlib.sha256(code_salt() + b"apkg\0")
     for key, nt in sorted(NOTE_TYPES.items()):
         h.update(f"{key}\0{nt.id}\0{nt.content_hash()}\0".encode())
     return h.digest()
@@ -107,6 +96,15 @@ def rows_key(apkg_digest: bytes) -> str:
 def place_of(line: str) -> list[str]:
     """The place part of a ``note_line``."""
     return line.split("\0", 5)[:5]
+
+
+def live_content(line: str) -> tuple[list[str], int, str] | None:
+    """A live note's ``note_line`` undone: (its place, its time, its content hash); None for a
+    removed note's line, or one without a hash."""
+    parts = line.split("\0")
+    if len(parts) != 7 or parts[4] != "0" or not parts[5].isdigit():
+        return None
+    return parts[:5], int(parts[5]), parts[6]
 
 
 def package_key(blob: bytes) -> str:

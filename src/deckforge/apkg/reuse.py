@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..notes.cache import notes_cache_enabled
-from ..store import KEEP_VERSIONS, cache_dir, entry_group, read_entry, write_entry
+from ..store import KEEP_VERSIONS, cache_dir, cache_on, entry_group, read_entry, write_entry
 from .record import DeckRecord, deck_record, decode_record, package_key, place_of, rows_key
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ def previous_package(dist_dir: Path, deck_id: str, decks_dir: Path) -> Previous:
     """What dist/ holds of deck ``deck_id`` (see ``Previous``); nothing when the cache is off."""
     from .archive import Packed, collection_of, holds_collection, open_collection
 
-    if not notes_cache_enabled():
+    if not cache_on():
         return Previous()
     try:
         apkg = (dist_dir / f"{deck_id}.apkg").read_bytes()
@@ -131,82 +130,48 @@ def _updated(deck: CompiledDeck, old: Previous, record: DeckRecord, keep: Path |
     return packed_apkg(dict(deck.media), keep, old.packed(), old.collection)
 
 
-class Packaging:
-    """``apkg_bytes_reusing`` of one deck, split so that its Python work can overlap its SQLite
-    and zlib work (which release the GIL): ``run`` packages, in a thread; meanwhile the caller
-    waits for ``busy`` (set when only such work is left, or when ``run`` needs the record), then
-    calls ``share``, which computes the deck's record (``deck_record``: a tenth of a second
-    for 50,000 notes) in the calling thread. ``run`` waits for that record: the caller must
-    call ``share`` (again, harmlessly) even when it stops early."""
+def package(deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> bytes:
+    """The .apkg of ``deck``: the one in dist/ when the store says it was made from the same
+    record, else the one in dist/ updated in place, else packaged afresh (``apkg_bytes``
+    without the store). The deck's record (``deck_record``: a tenth of a second for 50,000
+    notes, in Python) is computed in a thread while SQLite and zlib work, which release the GIL."""
+    from .archive import apkg_bytes
 
-    def __init__(self, deck: CompiledDeck, dist_dir: Path, decks_dir: Path) -> None:
-        from concurrent.futures import Future
-        from threading import Event
-
-        self.deck, self.dist_dir, self.decks_dir = deck, dist_dir, decks_dir
-        self.busy = Event()
-        self._record: Future[tuple[DeckRecord, bytes, str] | None] = Future()
-
-    def share(self) -> None:
-        """Compute the deck's record, key and marshalled record for ``run``."""
-        if self._record.done():
-            return
-        if not notes_cache_enabled():
-            self._record.set_result(None)  # not recorded
-            return
-        try:
-            record = deck_record(self.deck)
-            blob = record.encode()
-            self._record.set_result((record, blob, package_key(blob)))
-        except BaseException as exc:  # pragma: no cover - handed to ``run``, which raises it
-            self._record.set_exception(exc)
-
-    def _shared(self) -> tuple[DeckRecord, bytes, str]:
-        shared = self._record.result()
-        assert shared is not None  # the cache is on
-        return shared
-
-    def run(self) -> bytes:
-        try:
-            return self._run()
-        finally:
-            self.busy.set()
-
-    def _run(self) -> bytes:
-        from .archive import apkg_bytes
-
-        deck, dist_dir, decks_dir = self.deck, self.dist_dir, self.decks_dir
-        if not notes_cache_enabled():
-            self.busy.set()
-            return apkg_bytes(deck)
+    if not cache_on():
+        return apkg_bytes(deck)
+    with ThreadPoolExecutor(max_workers=1) as side:
+        recording = side.submit(_recorded, deck)
         old = previous_package(dist_dir, deck.id, decks_dir)
         keep = new_collection_path(decks_dir, deck.id)
         if not old.apkg:
             # Nothing in dist/ to reuse or update: package at once, the record meanwhile.
-            packed = _fresh(deck, keep, self.busy.set)
-            self.busy.set()
-            _, blob, key = self._shared()
+            packed = _fresh(deck, keep)
+            _, blob, key = recording.result()
         else:
-            self.busy.set()
-            record, blob, key = self._shared()
+            record, blob, key = recording.result()
             recorded = read_entry(cache_dir(decks_dir) / "apkg", key)
             if recorded is not None and old.digest == recorded:
                 return old.apkg
             updated = _updated(deck, old, record, keep)
             del old, record  # before packaging afresh: peak memory
             packed = updated if updated is not None else _fresh(deck, keep)
-        # What this deck holds, by fingerprint; which .apkg it gave ("made").
-        remember_package(decks_dir, deck.id, key, packed, blob)
-        keep_collection(decks_dir, deck.id, packed.apkg)
-        return packed.apkg
+    # What this deck holds, by fingerprint; which .apkg it gave ("made").
+    remember_package(decks_dir, deck.id, key, packed, blob)
+    keep_collection(decks_dir, deck.id, packed.apkg)
+    return packed.apkg
 
 
-def _fresh(deck: CompiledDeck, keep: Path | None,
-           rows_written: Callable[[], None] | None = None) -> Packed:
+def _recorded(deck: CompiledDeck) -> tuple[DeckRecord, bytes, str]:
+    """The deck's record, marshalled, and its cache key."""
+    record = deck_record(deck)
+    blob = record.encode()
+    return record, blob, package_key(blob)
+
+
+def _fresh(deck: CompiledDeck, keep: Path | None) -> Packed:
     """The .apkg of ``deck`` packaged afresh, its collection written to ``keep``
     (``new_collection_path``) and read from there in pieces (a 50,000-card deck's is 50 MB:
-    never held in memory whole); in memory when the cache cannot be written. ``rows_written``
-    is called once the rows are in (see ``package.write_collection``)."""
+    never held in memory whole); in memory when the cache cannot be written."""
     import sqlite3
 
     from .archive import packed_apkg
@@ -214,7 +179,7 @@ def _fresh(deck: CompiledDeck, keep: Path | None,
 
     if keep is not None:
         try:
-            write_collection(deck, keep, rows_written)
+            write_collection(deck, keep)
             return packed_apkg(dict(deck.media), keep)
         except (OSError, sqlite3.OperationalError):
             pass

@@ -20,13 +20,12 @@ from pathlib import Path
 
 from ..apkg.archive import packed_apkg
 from ..apkg.collection import Layout, updated_collection_at
-from ..apkg.record import decode_record, note_line, package_key, place_of
+from ..apkg.record import decode_record, live_content, note_line, package_key, place_of
 from ..apkg.reuse import keep_collection, new_collection_path, previous_package, remember_package
-from ..notes.compile import Change, CompiledNote, dated
-from ..notes.files import standalone_notes
+from ..model import Project
+from ..notes.compile import Change, CompiledNote, dated, live_note
+from ..notes.files import plain_file_notes
 from ..notes.manifest import MANIFEST_NAME, Manifest, NoteRecord, patch_live_notes
-from ..notes.source import NoteSource, subdeck_name
-from ..notetypes import NOTE_TYPES
 from .stamp import Sources, Stamp, dist_matches, file_digests
 
 __all__ = ["Delta", "plan_delta"]
@@ -47,10 +46,11 @@ class Delta:
     remember: list[Callable[[], None]] = field(default_factory=list)
 
 
-def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
+def plan_delta(project: Project, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
                inputs: str) -> Delta | None:
-    """The rebuild of ``stamp``'s dist/ for the files under ``decks_dir`` now hashing to
-    ``sources`` (``cache.input_files``, digest ``inputs``); None when a full build is needed."""
+    """The rebuild of ``stamp``'s dist/ for ``project`` (as the gate gave it) whose files now
+    hash to ``sources`` (``stamp.input_files``, digest ``inputs``); None when a full build is
+    needed."""
     if stamp.sources.keys() != sources.keys() or MANIFEST_NAME not in stamp.files:
         return None  # a file added or removed
     edited = [rel for rel, digest in sources.items() if stamp.sources[rel] != digest]
@@ -65,7 +65,7 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
     read: dict[str, str] = {}  # sha256 of the files of dist/ read
     layouts = dict(stamp.layouts)
     for deck_id, rels in sorted(by_deck.items()):
-        found = _deck(decks_dir, dist_dir, now, deck_id, rels, stamp, sources, remember, read)
+        found = _deck(project, dist_dir, now, deck_id, rels, stamp, sources, remember, read)
         if found is None:
             return None
         apkg, deck_edits, layout = found
@@ -90,7 +90,7 @@ def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources:
                  remember)
 
 
-def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[str], stamp: Stamp,
+def _deck(project: Project, dist_dir: Path, now: int, deck_id: str, rels: list[str], stamp: Stamp,
           sources: dict[str, str], remember: list[Callable[[], None]], read: dict[str, str]
           ) -> tuple[bytes, list[_Edit], Layout] | None:
     """The .apkg of deck ``deck_id`` after the edits in its card files ``rels``, the notes edited
@@ -98,12 +98,13 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
     the new .apkg is added to ``remember``."""
     if deck_id not in stamp.layouts:
         return None
+    decks_dir = project.root
     layout = Layout(*stamp.layouts[deck_id])
     # The package in dist/ is read (mostly hashing and I/O, without the GIL) while the edited
     # files compile.
     with ThreadPoolExecutor(max_workers=1) as reader:
         reading = reader.submit(previous_package, dist_dir, deck_id, decks_dir)
-        compiled = [_compiled(decks_dir, deck_id, rel, sources[rel]) for rel in rels]
+        compiled = [plain_file_notes(project, deck_id, rel, sources[rel]) for rel in rels]
         old = reading.result()
     if old.rows is None or old.collection is None or None in compiled:
         return None
@@ -121,23 +122,21 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
         _, start, count = stamp.cards[rel]
         if notes is None or len(notes) != count or start + count > len(lines):
             return None  # notes added or removed
-        for due, (card_id, card_type, fields, tags, subdeck, h, guid, _, ords) in \
-                enumerate(notes, start):
-            parts = lines[due].split("\0")
-            if len(parts) != 7 or parts[4] != "0" or not parts[5].isdigit():
+        for due, note in enumerate(notes, start):
+            found = live_content(lines[due])
+            if found is None:
                 return None
-            old_mod, old_hash = int(parts[5]), parts[6]
-            note = CompiledNote(card_id, guid, NOTE_TYPES[card_type], fields, tags,
-                                subdeck_name(layout.name, subdeck),
-                                dated(old_mod, h == old_hash, now), False, h, ords)
-            line = note_line(note, place)
-            if place_of(line) != parts[:5]:
+            old_place, old_mod, old_hash = found
+            h = note.hash
+            new_note = live_note(layout.name, False, note, dated(old_mod, h == old_hash, now))
+            line = note_line(new_note, place)
+            if place_of(line) != old_place:
                 return None  # another card id, note type or sub-deck: the layout changes
             if h != old_hash:
-                changed.append((due, note))
+                changed.append((due, new_note))
                 lines[due] = line
-                edits.append((deck_id, card_id, NoteRecord(guid, old_hash, old_mod),
-                              NoteRecord(guid, h, note.mod)))
+                edits.append((deck_id, note.card_id, NoteRecord(note.guid, old_hash, old_mod),
+                              NoteRecord(note.guid, h, new_note.mod)))
     if not changed:
         return old.apkg, [], layout
     if len(changed) > len(lines) // 4:
@@ -158,19 +157,6 @@ def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str, rels: list[st
 
     remember.append(learn)
     return packed.apkg, edits, layout
-
-
-def _compiled(decks_dir: Path, deck_id: str, rel: str, digest: str) -> list[NoteSource] | None:
-    """The notes of card file ``rel`` if it still hashes to ``digest``; None if it changed
-    again since it was hashed, or is invalid (the full build words the errors)."""
-    path = decks_dir / rel
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(raw).hexdigest() != digest:
-        return None
-    return standalone_notes(decks_dir, deck_id, path, digest)
 
 
 def _manifest(path: Path, edits: list[_Edit], read: dict[str, str]) -> bytes | None:

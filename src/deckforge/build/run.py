@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from ..apkg.archive import apkg_bytes, read_notes
 from ..apkg.collection import layout_of
-from ..apkg.reuse import Packaging
+from ..apkg.reuse import package
 from ..errors import DeckforgeError, DeckforgeErrors
 from ..load.project import load_project
+from ..model import Project
 from ..notes.compile import Change, CompiledDeck, compile_notes, compile_project
 from ..notes.files import load_notes
 from ..notes.manifest import MANIFEST_NAME, Manifest
@@ -54,7 +55,8 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
                reuse: bool = True) -> BuildResult:
     """Compile the decks and produce the bytes of every dist/ file, without writing anything.
 
-    ``notes``: the decks as ``load_notes`` gave them (else they are loaded here, uncached).
+    ``notes``: the decks as ``load_notes`` gave them (else the project goes through the gate
+    here and is compiled uncached).
     ``reuse``: take what the cache knows of dist/'s packages (apkg/reuse.py); else package afresh.
     """
     def previous(deck_id: str, guids: list[str]) -> dict[str, tuple[str, dict[str, str], list[str]]]:
@@ -70,27 +72,9 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
                                                          now, previous)
     # An unchanged deck whose .apkg is in dist/ is not packaged again, and one whose notes only
     # changed in place is packaged by updating the one in dist/ (apkg/reuse.py).
-    # Packaging runs in a thread; this one waits until only SQLite's and zlib's work is left
-    # (``Packaging.busy``: they release the GIL, the Python parts would only take turns), then
-    # writes the manifest and each deck's record meanwhile (a tenth of a second each for a big
-    # deck).
-    jobs = [Packaging(d, dist_dir, decks_dir) for d in decks] if reuse else []
-    with ThreadPoolExecutor(max_workers=1) as packer:
-        pending = {f"{job.deck.id}.apkg": packer.submit(job.run) for job in jobs} if reuse else \
-            {f"{d.id}.apkg": packer.submit(apkg_bytes, d) for d in decks}
-        manifest_text = None
-        try:
-            for job in jobs:
-                job.busy.wait()
-                job.share()
-                if manifest_text is None:
-                    manifest_text = new_manifest.to_text().encode("utf-8")
-        finally:
-            for job in jobs:
-                job.share()  # (done already unless stopped early: ``run`` waits for it)
-        if manifest_text is None:
-            manifest_text = new_manifest.to_text().encode("utf-8")
-        files = {name: future.result() for name, future in pending.items()}
+    files = {f"{d.id}.apkg": package(d, dist_dir, decks_dir) if reuse else apkg_bytes(d)
+             for d in decks}
+    manifest_text = new_manifest.to_text().encode("utf-8")
     files[MANIFEST_NAME] = manifest_text
     counts = [(d.id, sum(1 for n in d.notes if not n.removed), sum(1 for n in d.notes if n.removed))
               for d in decks]
@@ -117,47 +101,47 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     inputs = inputs_digest(decks_dir, sources) if decks_dir.is_dir() else ""
     # A build that wrote dist/ left a stamp (and the lock file, so taking the lock creates no
     # file): read under the lock, where no other build can be swapping dist/.
-    if inputs and dist_abs.is_dir() and has_stamp(decks_dir, dist_abs, only) \
-            and lock_path(dist_abs).is_file():
-        try:
+    quick = bool(inputs) and dist_abs.is_dir() and has_stamp(decks_dir, dist_abs, only) \
+        and lock_path(dist_abs).is_file()
+    try:
+        if quick:
             with dist_lock(dist_abs):
                 recover(dist_abs)
-                # (dist/ is compared with what the stamp says below: by the no-op check, or
-                # by the delta as it reads the files.)
                 stamp = read_stamp(decks_dir, dist_abs, only, check=False)
                 if stamp is not None and stamp.inputs == inputs and dist_matches(dist_abs, stamp):
-                    # Nothing changed since the build that wrote what dist/ holds: done.
+                    # Nothing changed since the build that wrote what dist/ holds (and checked
+                    # it through the gate): done.
                     return BuildResult(decks=[], changes=[], counts=stamp.decks)
-                # Only card files edited in place: compile those alone (delta.py).
-                delta = None if stamp is None else _plan_delta(decks_dir, dist_abs, now, stamp,
-                                                               sources, inputs)
-                if delta is not None:
-                    with ThreadPoolExecutor(max_workers=1) as side:
-                        # (Cache writes and dist/'s writes mostly wait on the disk.)
-                        remembered = [side.submit(learn) for learn in delta.remember]
-                        written = commit_locked(dist_abs, delta.files)
-                        for future in remembered:
-                            future.result()
-                    write_stamp(decks_dir, dist_abs, only, delta.stamp)
-                    return BuildResult(decks=[], changes=delta.changes, files=delta.files,
-                                       written=written, counts=delta.stamp.decks)
-        except OSError as exc:
-            raise _write_error(dist_dir, exc) from exc
-    placed: dict[str, tuple[str, int, int]] = {}
-    # Invalid input fails here, before dist/ is locked.
-    notes = load_notes(decks_dir, only, placed, sources)
-    try:
+        # The one gate, whichever way the build goes on: invalid input fails here, before
+        # dist/ is locked.
+        project = load_project(decks_dir, only)
         dist_abs.parent.mkdir(parents=True, exist_ok=True)
         # Plan under the lock too: a build reading the manifest and the decks while another
-        # swaps dist/ could pair an old manifest with new decks. The decks are loaded once; if
-        # a file changed meanwhile, they are loaded again.
+        # swaps dist/ could pair an old manifest with new decks. If a file changed since it
+        # was hashed, the project goes through the gate again.
         with dist_lock(dist_abs):
             recover(dist_abs)
             now_sources = input_files(decks_dir, sources)
             if now_sources != sources:
-                placed = {}
-                sources, notes = now_sources, load_notes(decks_dir, only, placed, now_sources)
-                inputs = inputs_digest(decks_dir, sources)
+                sources, inputs = now_sources, inputs_digest(decks_dir, now_sources)
+                project = load_project(decks_dir, only)
+            stamp = read_stamp(decks_dir, dist_abs, only, check=False) if quick else None
+            # Only card files edited in place: compile those alone (delta.py).
+            delta = None if stamp is None else _plan_delta(project, dist_abs, now, stamp,
+                                                           sources, inputs)
+            if delta is not None:
+                with ThreadPoolExecutor(max_workers=1) as side:
+                    # (Cache writes and dist/'s writes mostly wait on the disk.)
+                    remembered = [side.submit(learn) for learn in delta.remember]
+                    written = commit_locked(dist_abs, delta.files)
+                    for future in remembered:
+                        future.result()
+                write_stamp(decks_dir, dist_abs, only, delta.stamp)
+                return BuildResult(decks=[], changes=delta.changes, files=delta.files,
+                                   written=written, counts=delta.stamp.decks)
+            placed: dict[str, tuple[str, int, int]] = {}
+            notes = load_notes(project, placed, sources)
+            del project
             result = plan_build(decks_dir, dist_abs, now, only, notes)
             del notes
             result.written = commit_locked(dist_abs, result.files)
@@ -171,11 +155,11 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     return result
 
 
-def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
+def _plan_delta(project: Project, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
                 inputs: str) -> Delta | None:
     from .delta import plan_delta  # only a rebuild after an edit needs it
 
-    return plan_delta(decks_dir, dist_dir, now, stamp, sources, inputs)
+    return plan_delta(project, dist_dir, now, stamp, sources, inputs)
 
 
 @contextlib.contextmanager

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..notes.cache import notes_cache_enabled
-from ..store import cache_dir, code_salt, read_entry, write_entry
+from ..store import cache_dir, cache_on, code_salt, read_entry, write_entry
 
 if TYPE_CHECKING:
     pass
@@ -126,14 +125,14 @@ class Stamp:
 def has_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None) -> bool:
     """Whether a build of ``only`` into ``dist_dir`` left a stamp (not checked: ``read_stamp``)."""
     key = _stamp_key(dist_dir, only)
-    return notes_cache_enabled() and (cache_dir(decks_dir) / "stamp" / key[:2] / key).is_file()
+    return cache_on() and (cache_dir(decks_dir) / "stamp" / key[:2] / key).is_file()
 
 
 def read_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None,
                check: bool = True) -> Stamp | None:
     """What the last build of ``only`` into ``dist_dir`` left, if dist/ still holds exactly
     the files it wrote (not looked at when ``check`` is false); else None."""
-    if not notes_cache_enabled():
+    if not cache_on():
         return None
     payload = read_entry(cache_dir(decks_dir) / "stamp", _stamp_key(dist_dir, only))
     if payload is None:
@@ -165,7 +164,7 @@ def dist_matches(dist_dir: Path, stamp: Stamp, known: dict[str, str] | None = No
 
 def write_stamp(decks_dir: Path, dist_dir: Path, only: list[str] | None, stamp: Stamp) -> None:
     """Record what a build made of which inputs (see ``read_stamp``)."""
-    if notes_cache_enabled():
+    if cache_on():
         data = dict(stamp.__dict__, sources=dict(stamp.sources))
         write_entry(cache_dir(decks_dir) / "stamp", _stamp_key(dist_dir, only), marshal.dumps(data))
 

@@ -1,9 +1,10 @@
 """Load: YAML files -> raw data with positions -> schema-checked data -> typed cards.
 
-``load_project`` is the entry: ``discover`` finds deck folders and files, ``parse`` reads each
-file (from the store, else ``yamlrs``, else ``pyyaml``, which words every error) and checks it
-against ``schema``, ``cards`` types the cards (includes, images via ``media``, exam objectives,
-pinned cards), ``project`` checks what spans decks."""
+``load_project`` is the entry and the one gate into decks/: ``discover`` finds deck folders and
+files, ``parse`` reads each file (from the store, else ``yamlrs``, else ``pyyaml``, which words
+every error) and checks it against ``schema``, ``cards`` types the cards (includes, images via
+``media``, exam objectives; ``typed`` keeps them in the store), ``checks`` checks each deck and
+what spans decks."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import cloze
-from ..errors import DeckforgeError, did_you_mean, display_path
+from ..errors import DeckforgeError, display_path
 from ..model import Card, Deck, Exam, MediaFile, Objective, Section, SourceRef
 from ..render.markdown import image_sources
 from .discover import yaml_files
@@ -16,6 +16,7 @@ from .media import load_image
 from .parse import load_checked
 from .pyyaml import RawDocument
 from .schema import card_fields
+from .typed import cached_cards, read_bytes, store_cards
 
 _TEXT_FIELDS = ("front", "back", "text", "extra", "question", "explanation")
 
@@ -102,18 +103,18 @@ class CardLoader:
         meta = self.document(meta_path, "deck")
         files = [p for p in yaml_files(folder) if p != meta_path]
         cards: list[Card] = []
+        counts: list[int] = []
         for path in files:
-            cards.extend(self.card_file(path))
+            file_cards = self.card_file(path)
+            cards.extend(file_cards)
+            counts.append(len(file_cards))
         if meta is None:
             return None
         data = meta.data
-        self._check_unique_ids(cards)
-        exam = self.exam(meta)
-        self._check_objectives(meta, exam, cards)
-        start = tuple(data.get("start", ()))
-        self._check_start(meta, start, cards)
-        return Deck(id=data["id"], name=data["name"], description=data.get("description", ""),
-                    folder=folder, cards=tuple(cards), files=tuple(files), exam=exam, start=start)
+        deck = Deck(id=data["id"], name=data["name"], description=data.get("description", ""),
+                    folder=folder, cards=tuple(cards), files=tuple(files), exam=self.exam(meta),
+                    start=tuple(data.get("start", ())), file_cards=tuple(counts))
+        return deck
 
     def exam(self, meta: RawDocument) -> Exam | None:
         """The deck's exam from ``deck.yaml``, after checking its ids are unique."""
@@ -147,52 +148,16 @@ class CardLoader:
                     state=raw["status"]["state"], guide_version=raw["guide"]["version"],
                     guide_date=raw["guide"]["date"], sections=tuple(sections))
 
-    def _check_objectives(self, meta: RawDocument, exam: Exam | None, cards: list[Card]) -> None:
-        known = exam.objective_ids() if exam is not None else {}
-        for card in cards:
-            doc = self.docs.get(card.path)
-            if doc is None or not card.objectives:
-                continue
-            if exam is None:
-                at = self._objectives_at(doc, card)
-                self.errors.append(doc.error(at, f"card `{card.id}` links objectives, but deck "
-                                             f"`{meta.data['id']}` has no exam",
-                                             f"describe the exam and its objectives under `exam:` "
-                                             f"in {display_path(meta.path)}"))
-                continue
-            for obj in card.objectives:
-                if obj not in known:
-                    suggestion = did_you_mean(obj, known)
-                    hint = f"{suggestion} " if suggestion else ""
-                    at = self._objectives_at(doc, card)  # looked up only for an error
-                    self.errors.append(doc.error(at, f"unknown objective `{obj}` for exam {exam.code}",
-                                                 hint + "the objectives are listed under "
-                                                 f"exam.sections in {display_path(meta.path)}"))
-
-    @staticmethod
-    def _objectives_at(doc: RawDocument, card: Card) -> tuple[Any, ...]:
-        """Where a card's objectives are written: the card's own, or its file's default."""
-        for i, raw in enumerate(doc.data.get("cards", ())):
-            if isinstance(raw, dict) and raw.get("id") == card.id:
-                return ("cards", i, "objectives") if "objectives" in raw else ("objectives",)
-        return ("objectives",)
-
-    def _check_start(self, meta: RawDocument, start: tuple[str, ...], cards: list[Card]) -> None:
-        by_id = {c.id: c for c in cards}
-        for i, card_id in enumerate(start):
-            card = by_id.get(card_id)
-            if card is None:
-                self.errors.append(meta.error(("start", i), f"no card `{card_id}` in this deck",
-                                              did_you_mean(card_id, by_id) or
-                                              "list ids of cards in this deck's folder"))
-            elif card.library:
-                self.errors.append(meta.error(
-                    ("start", i), f"`{card_id}` is a shared card: it lives in {card.home}",
-                    "pin a card of this deck's own folder"))
-
     def card_file(self, path: Path, only: list[str] | None = None, library: str = "",
                   from_doc: RawDocument | None = None, from_path: tuple[Any, ...] = ()) -> list[Card]:
         """The cards of a deck's card file, or (``library`` given) of a library file."""
+        plain = not library and only is None and path not in self.docs
+        raw = read_bytes(path) if plain else None
+        if raw is not None:
+            hit = cached_cards(self.decks_dir, path, raw)
+            if hit is not None:
+                return hit
+        errors_before = len(self.errors)
         doc = self.document(path, "cards")
         if doc is None:
             return []
@@ -235,6 +200,9 @@ class CardLoader:
                     self.errors.append(from_doc.error(
                         (*from_path, "cards", j), f"no card `{card_id}` in {path.name}",
                         "check the id against the library file"))
+        if raw is not None and len(self.errors) == errors_before and "include" not in data \
+                and not any(c.media for c in cards):
+            store_cards(self.decks_dir, path, raw, cards)
         return cards
 
     def include(self, doc: RawDocument, i: int, spec: dict[str, Any]) -> list[Card]:
@@ -352,26 +320,3 @@ class CardLoader:
                 else:
                     found[src] = media
         return tuple(sorted(found.items())) if ok else None
-
-    def _describe(self, card: Card) -> str:
-        where = f"{display_path(card.path)}:{card.line}:{card.col}"
-        site = self.include_sites.get(id(card))
-        if site is not None:
-            where += f" (included at {display_path(site[0])}:{site[1]}:{site[2]})"
-        return where
-
-    def _check_unique_ids(self, cards: list[Card]) -> None:
-        first: dict[str, Card] = {}
-        for card in cards:
-            if card.id in first:
-                # An included card is reported where the deck includes it: that is what to edit.
-                path, line, col = self.include_sites.get(id(card), card.location)
-                message = f"duplicate card id `{card.id}`"
-                if id(card) in self.include_sites:
-                    message += f" (included from {display_path(card.path)}:{card.line})"
-                self.errors.append(DeckforgeError(
-                    str(path), line, col, message,
-                    f"already used at {self._describe(first[card.id])}; "
-                    "ids must be unique in a deck", "id"))
-            else:
-                first[card.id] = card

@@ -1,6 +1,6 @@
 """Parse and schema-check one YAML file: from the store, else yaml-rs, else PyYAML (which words errors).
 
-An entry is keyed by the file's bytes, the deckforge version, the parser and the schema, and
+An entry is keyed by the file's bytes and the code's fingerprint (``store.code_salt``), and
 holds only what a *valid* file parsed to, so every error still comes from the loader and
 jsonschema, word for word. ``DECKFORGE_FAST=0`` turns off yaml-rs and jsonschema-rs."""
 
@@ -9,18 +9,11 @@ from __future__ import annotations
 import hashlib
 import marshal
 import stat
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .. import __version__
 from ..errors import DeckforgeError
-from ..store import KEEP_VERSIONS, cache_dir, enabled, file_group, read_entry, write_entry
+from ..store import KEEP_VERSIONS, cache_dir, code_salt, enabled, file_group, read_entry, write_entry
 from .pyyaml import MAX_FILE_BYTES, RawDocument
-
-if TYPE_CHECKING:
-    pass
-
 
 _FORMAT = b"deckforge-doc-1\n"
 
@@ -32,25 +25,10 @@ Result = tuple[RawDocument | None, list[DeckforgeError], set[int] | None]
 _MEMORY: dict[str, bytes] = {}
 
 
-@cache
 def _salt(kind: str) -> bytes:
-    """What besides a file's bytes decides what it parses to: code version and schema."""
-    here = Path(__file__).parent.parent
-    h = hashlib.sha256(_FORMAT + __version__.encode())
-    h.update((here / "schema" / f"{kind}.schema.json").read_bytes())
-    for module in ("load/pyyaml.py", "load/yamlrs.py", "load/schema.py", "load/parse.py", "store.py"):
-        # Editing the parser in a checkout must not serve results of the old code.
-        h.update((here / module).read_bytes())
-    try:
-        import yaml_rs
-
-        h.update(str(yaml_rs.__version__).encode())
-    except ImportError:  # pragma: no cover - then nothing takes the fast path anyway
-        pass
-    from importlib.metadata import version
-
-    h.update(version("jsonschema-rs").encode())  # its yes/no lets files onto the fast path
-    return h.digest()
+    """What besides a file's bytes decides what it parses to: the code (with its schemas and
+    libraries: ``code_salt``) and the kind of file."""
+    return code_salt() + _FORMAT + kind.encode() + b"\0"
 
 
 def _key(kind: str, raw: bytes) -> str:

@@ -1,4 +1,7 @@
-"""Load every deck under ``decks/`` as typed objects (the load stage's entry), or check some paths."""
+"""The gate: every deck under ``decks/`` typed and checked (``load_project``), or some paths checked.
+
+Every command that reads decks/ gets the project from ``load_project``, and nothing past it
+checks or reads card files again."""
 
 from __future__ import annotations
 
@@ -6,16 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from .. import cloze
-from ..errors import DeckforgeError, DeckforgeErrors, display_path
+from ..errors import DeckforgeError, DeckforgeErrors
 from ..model import Card, Deck, Project
 from .cards import CardLoader
+from .checks import DECK_CHECKS, PROJECT_CHECKS
 from .discover import find_deck_folders, yaml_files
 
 
 def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
-    """Load every deck under ``decks_dir`` (or only the deck ids in ``only``).
+    """Every deck under ``decks_dir`` (or only the deck ids in ``only``), typed and checked:
+    each file (parse.py, schema.py, cards.py), each deck (``checks.DECK_CHECKS``) and across
+    decks (``checks.PROJECT_CHECKS``), always all decks whatever ``only`` keeps.
 
-    Raises DeckforgeErrors with every problem found, sorted by position.
+    Raises DeckforgeErrors with every problem found, sorted by position. Its fast paths are
+    behind it: parsed files (parse.py) and typed cards (typed.py) come from the store.
     """
     loader = CardLoader(decks_dir)
     if not decks_dir.is_dir():
@@ -27,44 +34,21 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
     for folder in find_deck_folders(decks_dir):
         deck = loader.deck(folder)
         if deck is not None:
+            for deck_check in DECK_CHECKS:
+                deck_check(loader, deck)
             decks.append(deck)
-    seen: dict[str, Deck] = {}
-    for deck in decks:
-        if deck.id in seen:
-            loader.errors.append(DeckforgeError(
-                str(deck.folder / "deck.yaml"), 1, 1, f"duplicate deck id `{deck.id}`",
-                f"also used by {seen[deck.id].folder}/deck.yaml", "id"))
-        seen[deck.id] = deck
-    _check_shared_ids(loader, decks)
+    for project_check in PROJECT_CHECKS:
+        project_check(loader, decks)
     if loader.errors:
         raise DeckforgeErrors(loader.errors)
     if only:
-        unknown = [d for d in only if d not in seen]
+        unknown = [d for d in only if d not in {deck.id for deck in decks}]
         if unknown:
             raise DeckforgeErrors([DeckforgeError(
                 str(decks_dir), 0, 0, f"no deck with id `{d}`",
-                "known decks: " + ", ".join(sorted(seen))) for d in unknown])
+                "known decks: " + ", ".join(sorted({deck.id for deck in decks}))) for d in unknown])
         decks = [d for d in decks if d.id in only]
     return Project(root=decks_dir, decks=tuple(decks), sources=sources)
-
-
-def _check_shared_ids(loader: CardLoader, decks: list[Deck]) -> None:
-    """A shared card's identity is its library and id: two library files of one library may not
-    both use an id, as decks including them would ship two notes under one GUID."""
-    first: dict[tuple[str, str], Card] = {}
-    for deck in decks:
-        for card in deck.cards:
-            if not card.library:
-                continue
-            other = first.setdefault((card.library, card.id), card)
-            if other.path != card.path:
-                error = DeckforgeError(
-                    str(card.path), card.line, card.col,
-                    f"card id `{card.id}` is also used in {display_path(other.path)}:{other.line}",
-                    f"ids of shared cards must be unique in decks/{card.library}/: rename one",
-                    "id")
-                if error not in loader.errors:  # once, however many decks include both
-                    loader.errors.append(error)
 
 
 def _under(path: Path, roots: list[Path]) -> bool:

@@ -7,15 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..notes.source import decode_notes, encode_notes
-from ..store import KEEP_VERSIONS, cache_dir, code_salt, enabled, file_group, read_entry, write_entry
+from ..store import KEEP_VERSIONS, cache_dir, code_salt, file_group, read_entry, write_entry
 
 if TYPE_CHECKING:
     from .source import NoteSource
-
-
-def notes_cache_enabled() -> bool:
-    """Whether builds may use the note and no-op caches below (both switches on)."""
-    return enabled("DECKFORGE_CACHE") and enabled("DECKFORGE_FAST")
 
 
 def _notes_key(deck_id: str, digest: str) -> str:

@@ -11,7 +11,7 @@ from ..model import Project
 from ..notetypes import NOTE_TYPES, NoteType, stable_id
 from ..render.markdown import render_markdown
 from .manifest import DeckRecord, Manifest, NoteRecord, NoteTypeRecord
-from .source import REMOVED_TAG, DeckNotes, note_hash, pinned_order, subdeck_name
+from .source import REMOVED_TAG, DeckNotes, NoteSource, note_hash, pinned_order, subdeck_name
 
 # Reads the notes of a previously built deck: guid -> (note type key, fields by name, tags).
 PreviousNotes = Callable[[str, list[str]], Mapping[str, tuple[str, dict[str, str], list[str]]]]
@@ -65,6 +65,15 @@ def dated(previous: int, unchanged: bool, now: int) -> int:
     return previous if unchanged else max(now, previous + 1)
 
 
+def live_note(deck_name: str, pinned: bool, note: NoteSource, mod: int) -> CompiledNote:
+    """The compiled live note of ``note`` in deck ``deck_name`` (in the deck itself when it is
+    ``pinned``), modified at ``mod``: for a full build and a quick rebuild alike."""
+    card_id, card_type, fields, tags, subdeck, h, guid, _, ords = note
+    return CompiledNote(card_id, guid, NOTE_TYPES[card_type], fields, tags,
+                        deck_name if pinned else subdeck_name(deck_name, subdeck), mod, False, h,
+                        ords)
+
+
 def _note_types(old: Manifest, new: Manifest, now: int) -> tuple[dict[str, int], list[Change]]:
     errors: list[DeckforgeError] = []
     changes: list[Change] = []
@@ -105,8 +114,8 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
     old_notes = old.notes if old else {}
     new_notes = record.notes
     pinned = set(deck.start)
-    for card_id, card_type, fields, tags, subdeck, h, guid, _media, ords in deck.notes:
-        nt = NOTE_TYPES[card_type]
+    for note in deck.notes:
+        card_id, subdeck, h, guid = note.card_id, note.placement, note.hash, note.guid
         prev = old_notes.get(card_id)
         # A shared note is dated from its newest record in any deck, so that every deck
         # including it ships it with the same time.
@@ -120,9 +129,7 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
             changes.append(Change(deck.id, kind, card_id))
         new_notes[card_id] = NoteRecord(guid, h, mod)
         live.add(card_id)
-        notes.append(CompiledNote(card_id, guid, nt, fields, tags,
-                                  deck.name if card_id in pinned else subdeck_name(deck.name, subdeck),
-                                  mod, False, h, ords))
+        notes.append(live_note(deck.name, card_id in pinned, note, mod))
     if pinned:  # new cards are shown in note order
         notes = [notes[k] for k in pinned_order([n.card_id for n in notes], deck.start)]
     # A card that left this deck but is still shared by another is not a removal.
