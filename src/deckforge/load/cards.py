@@ -152,9 +152,9 @@ class CardLoader:
                   from_doc: RawDocument | None = None, from_path: tuple[Any, ...] = ()) -> list[Card]:
         """The cards of a deck's card file, or (``library`` given) of a library file."""
         plain = not library and only is None and path not in self.docs
-        raw = read_bytes(path) if plain else None
-        if raw is not None:
-            hit = cached_cards(self.decks_dir, path, raw)
+        file_bytes = read_bytes(path) if plain else None
+        if file_bytes is not None:
+            hit = cached_cards(self.decks_dir, path, file_bytes)
             if hit is not None:
                 return hit
         errors_before = len(self.errors)
@@ -200,9 +200,9 @@ class CardLoader:
                     self.errors.append(from_doc.error(
                         (*from_path, "cards", j), f"no card `{card_id}` in {path.name}",
                         "check the id against the library file"))
-        if raw is not None and len(self.errors) == errors_before and "include" not in data \
+        if file_bytes is not None and len(self.errors) == errors_before and "include" not in data \
                 and not any(c.media for c in cards):
-            store_cards(self.decks_dir, path, raw, cards)
+            store_cards(self.decks_dir, path, file_bytes, cards)
         return cards
 
     def include(self, doc: RawDocument, i: int, spec: dict[str, Any]) -> list[Card]:
