@@ -13,8 +13,7 @@ both ways and compare); in any other case ``plan_delta`` returns None and the fu
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,13 +21,12 @@ from ..apkg.archive import packed_apkg
 from ..apkg.collection import Layout, updated_collection_at
 from ..apkg.record import decode_record, live_content, note_line, package_key, place_of
 from ..apkg.reuse import keep_collection, new_collection_path, previous_package, remember_package
-from ..model import Project
 from ..notes.compile import Change, CompiledNote, dated, live_note
-from ..notes.files import plain_file_notes
 from ..notes.manifest import MANIFEST_NAME, Manifest, NoteRecord, patch_live_notes
+from ..notes.source import NoteSource
 from .stamp import Sources, Stamp, dist_matches, file_digests
 
-__all__ = ["Delta", "plan_delta"]
+__all__ = ["Delta", "edited_card_files", "plan_delta"]
 
 # An edited note: its deck, card id, and its manifest record before and after.
 _Edit = tuple[str, str, NoteRecord, NoteRecord]
@@ -46,16 +44,27 @@ class Delta:
     remember: list[Callable[[], None]] = field(default_factory=list)
 
 
-def plan_delta(project: Project, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
-               inputs: str) -> Delta | None:
-    """The rebuild of ``stamp``'s dist/ for ``project`` (as the gate gave it) whose files now
-    hash to ``sources`` (``stamp.input_files``, digest ``inputs``); None when a full build is
-    needed."""
+def edited_card_files(stamp: Stamp, sources: Sources) -> list[str] | None:
+    """The card files (paths under decks/) edited since the build of ``stamp``, the files under
+    decks/ now hashing to ``sources``; None when more than card files changed in place."""
     if stamp.sources.keys() != sources.keys() or MANIFEST_NAME not in stamp.files:
         return None  # a file added or removed
     edited = [rel for rel, digest in sources.items() if stamp.sources[rel] != digest]
     if not edited or any(rel not in stamp.cards for rel in edited):
         return None  # nothing, or something besides card files (deck.yaml, a library, an image)
+    return edited
+
+
+def plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
+               inputs: str, notes: Mapping[str, list[NoteSource] | None]) -> Delta | None:
+    """The rebuild of ``stamp``'s dist/ after the edits of card files ``notes`` names, with the
+    notes each now gives (``notes.files.plain_file_notes`` of the project the gate checked;
+    None for one whose notes depend on more than its bytes); the files under ``decks_dir`` now
+    hash to ``sources`` (``stamp.input_files``, digest ``inputs``). None when a full build is
+    needed."""
+    edited = edited_card_files(stamp, sources)
+    if edited is None or sorted(edited) != sorted(notes):
+        return None
     by_deck: dict[str, list[str]] = {}
     for rel in edited:
         by_deck.setdefault(stamp.cards[rel][0], []).append(rel)
@@ -65,7 +74,8 @@ def plan_delta(project: Project, dist_dir: Path, now: int, stamp: Stamp, sources
     read: dict[str, str] = {}  # sha256 of the files of dist/ read
     layouts = dict(stamp.layouts)
     for deck_id, rels in sorted(by_deck.items()):
-        found = _deck(project, dist_dir, now, deck_id, rels, stamp, sources, remember, read)
+        found = _deck(decks_dir, dist_dir, now, deck_id, [(rel, notes[rel]) for rel in rels],
+                      stamp, remember, read)
         if found is None:
             return None
         apkg, deck_edits, layout = found
@@ -90,23 +100,18 @@ def plan_delta(project: Project, dist_dir: Path, now: int, stamp: Stamp, sources
                  remember)
 
 
-def _deck(project: Project, dist_dir: Path, now: int, deck_id: str, rels: list[str], stamp: Stamp,
-          sources: dict[str, str], remember: list[Callable[[], None]], read: dict[str, str]
+def _deck(decks_dir: Path, dist_dir: Path, now: int, deck_id: str,
+          edited: list[tuple[str, list[NoteSource] | None]], stamp: Stamp,
+          remember: list[Callable[[], None]], read: dict[str, str]
           ) -> tuple[bytes, list[_Edit], Layout] | None:
-    """The .apkg of deck ``deck_id`` after the edits in its card files ``rels``, the notes edited
-    and the deck's layout; None when that takes a full build. What the cache should learn of
-    the new .apkg is added to ``remember``."""
-    if deck_id not in stamp.layouts:
+    """The .apkg of deck ``deck_id`` after the edits in its card files ``edited`` (each with
+    its notes), the notes edited and the deck's layout; None when that takes a full build. What
+    the cache should learn of the new .apkg is added to ``remember``."""
+    if deck_id not in stamp.layouts or any(notes is None for _, notes in edited):
         return None
-    decks_dir = project.root
     layout = Layout(*stamp.layouts[deck_id])
-    # The package in dist/ is read (mostly hashing and I/O, without the GIL) while the edited
-    # files compile.
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        reading = reader.submit(previous_package, dist_dir, deck_id, decks_dir)
-        compiled = [plain_file_notes(project, deck_id, rel, sources[rel]) for rel in rels]
-        old = reading.result()
-    if old.rows is None or old.collection is None or None in compiled:
+    old = previous_package(dist_dir, deck_id, decks_dir)
+    if old.rows is None or old.collection is None:
         return None
     read[f"{deck_id}.apkg"] = old.digest.hex()
     record = decode_record(old.rows)
@@ -118,7 +123,7 @@ def _deck(project: Project, dist_dir: Path, now: int, deck_id: str, rels: list[s
     place = {name: i for i, (name, _) in enumerate(layout.anki_deck_ids)}
     changed: list[tuple[int, CompiledNote]] = []
     edits: list[_Edit] = []
-    for rel, notes in zip(rels, compiled, strict=True):
+    for rel, notes in edited:
         _, start, count = stamp.cards[rel]
         if notes is None or len(notes) != count or start + count > len(lines):
             return None  # notes added or removed

@@ -15,11 +15,10 @@ from ..apkg.collection import layout_of
 from ..apkg.reuse import package
 from ..errors import DeckforgeError, DeckforgeErrors
 from ..load.project import load_project
-from ..model import Project
 from ..notes.compile import Change, CompiledDeck, compile_notes, compile_project
-from ..notes.files import load_notes
+from ..notes.files import load_notes, plain_file_notes
 from ..notes.manifest import MANIFEST_NAME, Manifest
-from ..notes.source import DeckNotes
+from ..notes.source import DeckNotes, NoteSource
 from .commit import commit_locked, dist_lock, lock_path, recover
 from .stamp import (
     Sources,
@@ -126,9 +125,18 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                 sources, inputs = now_sources, inputs_digest(decks_dir, now_sources)
                 project = load_project(decks_dir, only)
             stamp = read_stamp(decks_dir, dist_abs, only, check=False) if quick else None
-            # Only card files edited in place: compile those alone (delta.py).
-            delta = None if stamp is None else _plan_delta(project, dist_abs, now, stamp,
-                                                           sources, inputs)
+            # Only card files edited in place: compile those alone (delta.py), the project
+            # let go first (a quick rebuild's peak memory); if that takes a full build after
+            # all, the project goes through the gate again (from the store).
+            delta = None
+            edited = None if stamp is None else _edited(stamp, sources)
+            if stamp is not None and edited:
+                edited_notes = {rel: plain_file_notes(project, stamp.cards[rel][0], rel,
+                                                      sources[rel]) for rel in edited}
+                del project
+                delta = _plan_delta(decks_dir, dist_abs, now, stamp, sources, inputs, edited_notes)
+                if delta is None:
+                    project = load_project(decks_dir, only)
             if delta is not None:
                 with ThreadPoolExecutor(max_workers=1) as side:
                     # (Cache writes and dist/'s writes mostly wait on the disk.)
@@ -155,11 +163,17 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     return result
 
 
-def _plan_delta(project: Project, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
-                inputs: str) -> Delta | None:
-    from .delta import plan_delta  # only a rebuild after an edit needs it
+def _edited(stamp: Stamp, sources: Sources) -> list[str] | None:
+    from .delta import edited_card_files  # only a rebuild after an edit needs delta.py
 
-    return plan_delta(project, dist_dir, now, stamp, sources, inputs)
+    return edited_card_files(stamp, sources)
+
+
+def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
+                inputs: str, notes: dict[str, list[NoteSource] | None]) -> Delta | None:
+    from .delta import plan_delta
+
+    return plan_delta(decks_dir, dist_dir, now, stamp, sources, inputs, notes)
 
 
 @contextlib.contextmanager

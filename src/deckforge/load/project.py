@@ -5,6 +5,7 @@ checks or reads card files again."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from ..model import Card, Deck, Project
 from .cards import CardLoader
 from .checks import DECK_CHECKS, PROJECT_CHECKS
 from .discover import find_deck_folders, yaml_files
+from .typed import type_in_workers
 
 
 def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
@@ -30,8 +32,12 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
                                               "run deckforge in the folder that holds decks/, "
                                               "or pass --decks PATH")])
     sources = loader.sources()
+    folders = find_deck_folders(decks_dir)
+    # Plain card files not typed yet are typed in worker processes first (typed.py).
+    type_in_workers(decks_dir, [p for folder in folders for p in yaml_files(folder)
+                                if p.name != "deck.yaml"], partial(_type_file, decks_dir))
     decks: list[Deck] = []
-    for folder in find_deck_folders(decks_dir):
+    for folder in folders:
         deck = loader.deck(folder)
         if deck is not None:
             for deck_check in DECK_CHECKS:
@@ -49,6 +55,11 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
                 "known decks: " + ", ".join(sorted({deck.id for deck in decks}))) for d in unknown])
         decks = [d for d in decks if d.id in only]
     return Project(root=decks_dir, decks=tuple(decks), sources=sources)
+
+
+def _type_file(decks_dir: Path, path: Path) -> None:
+    """Type one card file (in a worker process): its cards go to the store if it is plain."""
+    CardLoader(decks_dir).card_file(path)
 
 
 def _under(path: Path, roots: list[Path]) -> bool:

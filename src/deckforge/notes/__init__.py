@@ -2,7 +2,7 @@
 
 ``load_notes`` is the entry for a build: the notes of a checked project (``load.load_project``),
 card file by card file, from the note cache (``cache``) or rendered in worker processes
-(``workers``); ``compile_notes`` gives each note its GUID, time and Anki deck and records them
+(``deckforge.workers``); ``compile_notes`` gives each note its GUID, time and Anki deck and records them
 in the ``manifest``."""
 
 from __future__ import annotations

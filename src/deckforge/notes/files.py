@@ -11,9 +11,9 @@ from typing import Any
 
 from ..model import Card, Deck, Project
 from ..store import cache_on
+from ..workers import job_count, map_in_order
 from .cache import cached_notes, store_notes
 from .source import DeckNotes, NoteSource, note_rows, note_source, notes_from_rows, pinned_order
-from .workers import job_count, map_in_order
 
 _WORK: list[tuple[str, tuple[Card, ...]]] = []
 """The (deck id, cards) of each card file to render, for forked workers to read (set just

@@ -73,8 +73,8 @@ def _hash_layout(nt: NoteType) -> tuple[tuple[tuple[int, str], ...], str, str]:
 
 class NoteSource(NamedTuple):
     """What a build needs of one card. Plain data, so that a card file's notes can be cached
-    (notes/cache.py), compiled in worker processes (notes/workers.py) and a rebuild skip typing
-    and rendering them: ``encode_notes`` and ``decode_notes`` are the one way to bytes and back."""
+    (notes/cache.py), rendered in worker processes (workers.py) and a rebuild skip rendering
+    them: ``encode_notes`` and ``decode_notes`` are the one way to bytes and back."""
 
     card_id: str
     type: str

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..errors import DeckforgeError, DeckforgeErrors
+from .errors import DeckforgeError, DeckforgeErrors
 
 __all__ = ["PARALLEL_MIN_BYTES", "job_count", "map_in_order"]
 
