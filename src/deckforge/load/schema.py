@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import DeckforgeError, did_you_mean
 from ..model import CARD_TYPES
@@ -130,131 +130,181 @@ _PATTERN_HELP = {
 _EXAM_ID_HELP = ("must be the guide's numbering, e.g. 3 or 3.2", 'put it in quotes: id: "3.2"')
 
 
-def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[DeckforgeError]:
+class _Failure(NamedTuple):
+    """One way a document breaks its schema, as the explainers below read it."""
+
+    kind: str
+    doc: RawDocument
+    path: tuple[Any, ...]
+    name: str
+    """The field it is about (the last name on ``path``)."""
+    inst: Any
+    """The value that breaks the rule."""
+    expected: Any
+    """The rule's value in the schema (the type, the pattern, the bound...)."""
+    message: str
+    """jsonschema's own wording."""
+
+
+_Explainer = Callable[[_Failure], "list[DeckforgeError] | None"]
+
+
+def _explain(kind: str, doc: RawDocument, err: ValidationError) -> list[DeckforgeError]:
+    """What is wrong, worded for a writer: by the explainer of the rule broken (``_EXPLAINERS``),
+    else jsonschema's message."""
     path = tuple(err.absolute_path)
-    v: Any = err.validator
-    inst: Any = err.instance
-    expected_value: Any = err.validator_value
-    name = _name(path)
-    if v in ("additionalProperties", "unevaluatedProperties") and isinstance(inst, dict):
-        if kind == "cards" and inst.get("type", "basic") not in CARD_TYPES:
-            return  # the unknown type is reported; its fields cannot be judged
-        allowed = _allowed(kind, path, inst)
-        for key in inst:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed) or "allowed here: " + ", ".join(allowed)
-                yield doc.error((*path, key), f"unknown field `{key}`", hint, key=True)
-        return
-    if v == "required" and isinstance(inst, dict):
-        for key in expected_value:
-            if key not in inst:
-                where = ""
-                if kind == "cards" and len(path) == 2 and path[0] == "cards":
-                    card_id = inst.get("id")
-                    card_type = inst.get("type", "basic")
-                    where = f" in {card_type} card" + (f" `{card_id}`" if isinstance(card_id, str) else "")
-                    fields = ", ".join(f"`{f}`" for f in _required(card_type))
-                    hint = f"a {card_type} card needs {fields}" if fields else ""
-                else:
-                    hint = _KIND_HINTS[kind] if not path else ""
-                typo = [k for k in inst if did_you_mean(k, [key])]
-                if typo:
-                    hint = f"`{typo[0]}` looks like a misspelling of `{key}`"
-                yield doc.error(path, f"missing required field `{key}`{where}", hint)
-        return
-    if v == "type":
-        expected = expected_value
-        kinds: list[str] = expected if isinstance(expected, list) else [expected]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in kinds)
-        if not path:
-            yield doc.error(path, f"expected {words} at the top of the file, found {_what(inst)}",
-                            _KIND_HINTS[kind])
-            return
-        item = isinstance(path[-1], int)
-        what = f"each item of `{name}`" if item else f"`{name}`"
-        if path in doc.scalar_text and doc.scalar_text[path][1]:
-            became, text = doc.scalar_text[path]
-            if expected == "string":
-                yield doc.error(path, f"{what} must be text, but YAML read `{text}` as {became}",
-                                f'put it in quotes: "{text}"' if item
-                                else f'put it in quotes: {name}: "{text}"')
-                return
-        if inst is None and expected == "string" and not item:
-            yield doc.error(path, f"`{name}` is empty", f"write the {name} text after `{name}:`")
-            return
-        hint = ""
-        if expected == "string" and isinstance(inst, (list, dict)):
-            hint = "text that starts with [ or { must be put in quotes"
-        elif expected == "array" and not item:
-            hint = f"write each item on its own line starting with `- `, below `{name}:`"
-        elif expected == "object" and item and name == "cards":
-            hint = "each card starts with `- id: ...` and has its fields indented below it"
-        yield doc.error(path, f"{what} must be {words}, found {_what(inst)}", hint)
-        return
-    if v == "pattern":
-        msg, hint = _PATTERN_HELP.get(name, ("has an invalid form", ""))
-        if kind == "deck" and path[:1] == ("exam",) and name == "id":
-            msg, hint = _EXAM_ID_HELP
-        if isinstance(path[-1], int) and name == "tags":
-            yield doc.error(path, f"a tag cannot contain spaces or quotes: {inst!r}",
-                            "join words with - and use :: for levels, e.g. domain::monitoring")
-            return
-        yield doc.error(path, f"`{name}` {msg}: {inst!r}", hint)
-        return
-    if v == "enum":
-        options = [str(o) for o in expected_value]
-        hint = did_you_mean(str(inst), options) or "one of: " + ", ".join(options)
-        yield doc.error(path, f"unknown {name} `{inst}`", hint)
-        return
-    if v == "minLength":
-        yield doc.error(path, f"`{name}` is empty", f"write the {name} text after `{name}:`")
-        return
-    if v == "maxLength":
-        what = f"an item of `{name}`" if isinstance(path[-1], int) else f"`{name}`"
-        hint = ("split it into several cards" if name in _FIELD_WORDS or name == "choices"
-                else f"use a shorter {name.removesuffix('s')}")
-        yield doc.error(path, f"{what} is longer than {expected_value} characters", hint)
-        return
-    if v in ("minItems", "maxItems"):
-        bound = "at least" if v == "minItems" else "at most"
-        yield doc.error(path, f"`{name}` needs {bound} {expected_value} items, found {len(inst)}")
-        return
-    if v == "uniqueItems":
-        yield doc.error(path, f"`{name}` lists the same item twice", "remove the repeat")
-        return
-    if v in ("minimum", "maximum"):
-        bound = "or more" if v == "minimum" else "or less"
-        yield doc.error(path, f"`{name}` must be {expected_value} {bound}, found {inst}",
-                        "choice indices count from 0" if name == "answer" else
-                        "weights are percentages" if name == "weight" else "")
-        return
-    if v == "oneOf" and name == "weight":
-        if isinstance(inst, (int, float)) and not isinstance(inst, bool):
-            yield doc.error(path, f"`weight` must be a percentage from 0 to 100, found {inst}",
-                            "weights are the guide's shares of the exam, in percent")
-            return
-        yield doc.error(path, f"`weight` must be a percentage or a range [low, high], found {_what(inst)}",
-                        "for example weight: 28, or weight: [30, 35] when the guide gives a range")
-        return
-    if v == "oneOf" and name == "answer" and isinstance(inst, int) and not isinstance(inst, bool):
-        yield doc.error(path, f"`answer` must be 0 or more, found {inst}", "choice indices count from 0")
-        return
-    if v == "oneOf" and name == "answer":
-        yield doc.error(path, f"`answer` must be a choice index (0, 1, ...) or a list of indices, found {_what(inst)}",
-                        "answer: 0 marks the first choice correct")
-        return
-    if v == "oneOf" and name == "source":
-        yield doc.error(path, "`source` must be `name#section` text or a list of them",
-                        "for example source: exam-facts#aws-mls-c01")
-        return
-    if v == "anyOf" and not path:
-        yield doc.error(path, "a card file needs `cards:` (or `include:`)", _KIND_HINTS[kind])
-        return
-    if v == "propertyNames":
-        yield doc.error(path, f"invalid name in `{name}`: {err.message}",
-                        "names are lowercase letters, digits and hyphens")
-        return
-    yield doc.error(path, f"`{name}`: {err.message}")
+    f = _Failure(kind, doc, path, _name(path), err.instance, err.validator_value, err.message)
+    explainer = _EXPLAINERS.get(str(err.validator))
+    found = explainer(f) if explainer is not None else None
+    return found if found is not None else [doc.error(path, f"`{f.name}`: {err.message}")]
+
+
+def _unknown_fields(f: _Failure) -> list[DeckforgeError] | None:
+    if not isinstance(f.inst, dict):
+        return None
+    if f.kind == "cards" and f.inst.get("type", "basic") not in CARD_TYPES:
+        return []  # the unknown type is reported; its fields cannot be judged
+    allowed = _allowed(f.kind, f.path, f.inst)
+    return [f.doc.error((*f.path, key), f"unknown field `{key}`",
+                        did_you_mean(key, allowed) or "allowed here: " + ", ".join(allowed), key=True)
+            for key in f.inst if key not in allowed]
+
+
+def _required_fields(f: _Failure) -> list[DeckforgeError] | None:
+    if not isinstance(f.inst, dict):
+        return None
+    errors = []
+    for key in f.expected:
+        if key in f.inst:
+            continue
+        where = ""
+        if f.kind == "cards" and len(f.path) == 2 and f.path[0] == "cards":
+            card_id = f.inst.get("id")
+            card_type = f.inst.get("type", "basic")
+            where = f" in {card_type} card" + (f" `{card_id}`" if isinstance(card_id, str) else "")
+            fields = ", ".join(f"`{name}`" for name in _required(card_type))
+            hint = f"a {card_type} card needs {fields}" if fields else ""
+        else:
+            hint = _KIND_HINTS[f.kind] if not f.path else ""
+        typo = [k for k in f.inst if did_you_mean(k, [key])]
+        if typo:
+            hint = f"`{typo[0]}` looks like a misspelling of `{key}`"
+        errors.append(f.doc.error(f.path, f"missing required field `{key}`{where}", hint))
+    return errors
+
+
+def _wrong_type(f: _Failure) -> list[DeckforgeError]:
+    doc, path, name, inst, expected = f.doc, f.path, f.name, f.inst, f.expected
+    kinds: list[str] = expected if isinstance(expected, list) else [expected]
+    words = " or ".join(_TYPE_WORDS.get(t, t) for t in kinds)
+    if not path:
+        return [doc.error(path, f"expected {words} at the top of the file, found {_what(inst)}",
+                          _KIND_HINTS[f.kind])]
+    item = isinstance(path[-1], int)
+    what = f"each item of `{name}`" if item else f"`{name}`"
+    if path in doc.scalar_text and doc.scalar_text[path][1] and expected == "string":
+        became, text = doc.scalar_text[path]
+        return [doc.error(path, f"{what} must be text, but YAML read `{text}` as {became}",
+                          f'put it in quotes: "{text}"' if item
+                          else f'put it in quotes: {name}: "{text}"')]
+    if inst is None and expected == "string" and not item:
+        return [doc.error(path, f"`{name}` is empty", f"write the {name} text after `{name}:`")]
+    hint = ""
+    if expected == "string" and isinstance(inst, (list, dict)):
+        hint = "text that starts with [ or { must be put in quotes"
+    elif expected == "array" and not item:
+        hint = f"write each item on its own line starting with `- `, below `{name}:`"
+    elif expected == "object" and item and name == "cards":
+        hint = "each card starts with `- id: ...` and has its fields indented below it"
+    return [doc.error(path, f"{what} must be {words}, found {_what(inst)}", hint)]
+
+
+def _wrong_form(f: _Failure) -> list[DeckforgeError]:
+    msg, hint = _PATTERN_HELP.get(f.name, ("has an invalid form", ""))
+    if f.kind == "deck" and f.path[:1] == ("exam",) and f.name == "id":
+        msg, hint = _EXAM_ID_HELP
+    if isinstance(f.path[-1], int) and f.name == "tags":
+        return [f.doc.error(f.path, f"a tag cannot contain spaces or quotes: {f.inst!r}",
+                            "join words with - and use :: for levels, e.g. domain::monitoring")]
+    return [f.doc.error(f.path, f"`{f.name}` {msg}: {f.inst!r}", hint)]
+
+
+def _not_an_option(f: _Failure) -> list[DeckforgeError]:
+    options = [str(o) for o in f.expected]
+    hint = did_you_mean(str(f.inst), options) or "one of: " + ", ".join(options)
+    return [f.doc.error(f.path, f"unknown {f.name} `{f.inst}`", hint)]
+
+
+def _empty(f: _Failure) -> list[DeckforgeError]:
+    return [f.doc.error(f.path, f"`{f.name}` is empty", f"write the {f.name} text after `{f.name}:`")]
+
+
+def _too_long(f: _Failure) -> list[DeckforgeError]:
+    what = f"an item of `{f.name}`" if isinstance(f.path[-1], int) else f"`{f.name}`"
+    hint = ("split it into several cards" if f.name in _FIELD_WORDS or f.name == "choices"
+            else f"use a shorter {f.name.removesuffix('s')}")
+    return [f.doc.error(f.path, f"{what} is longer than {f.expected} characters", hint)]
+
+
+def _items(bound: str) -> _Explainer:
+    def explain(f: _Failure) -> list[DeckforgeError]:
+        return [f.doc.error(f.path, f"`{f.name}` needs {bound} {f.expected} items, found {len(f.inst)}")]
+    return explain
+
+
+def _repeated(f: _Failure) -> list[DeckforgeError]:
+    return [f.doc.error(f.path, f"`{f.name}` lists the same item twice", "remove the repeat")]
+
+
+def _bound(bound: str) -> _Explainer:
+    def explain(f: _Failure) -> list[DeckforgeError]:
+        return [f.doc.error(f.path, f"`{f.name}` must be {f.expected} {bound}, found {f.inst}",
+                            "choice indices count from 0" if f.name == "answer" else
+                            "weights are percentages" if f.name == "weight" else "")]
+    return explain
+
+
+def _one_of(f: _Failure) -> list[DeckforgeError] | None:
+    doc, path, name, inst = f.doc, f.path, f.name, f.inst
+    number = isinstance(inst, (int, float)) and not isinstance(inst, bool)
+    if name == "weight" and number:
+        return [doc.error(path, f"`weight` must be a percentage from 0 to 100, found {inst}",
+                          "weights are the guide's shares of the exam, in percent")]
+    if name == "weight":
+        return [doc.error(path, f"`weight` must be a percentage or a range [low, high], found "
+                          f"{_what(inst)}", "for example weight: 28, or weight: [30, 35] when "
+                          "the guide gives a range")]
+    if name == "answer" and isinstance(inst, int) and not isinstance(inst, bool):
+        return [doc.error(path, f"`answer` must be 0 or more, found {inst}", "choice indices count from 0")]
+    if name == "answer":
+        return [doc.error(path, "`answer` must be a choice index (0, 1, ...) or a list of indices, "
+                          f"found {_what(inst)}", "answer: 0 marks the first choice correct")]
+    if name == "source":
+        return [doc.error(path, "`source` must be `name#section` text or a list of them",
+                          "for example source: exam-facts#aws-mls-c01")]
+    return None
+
+
+def _no_content(f: _Failure) -> list[DeckforgeError] | None:
+    if f.path:
+        return None
+    return [f.doc.error(f.path, "a card file needs `cards:` (or `include:`)", _KIND_HINTS[f.kind])]
+
+
+def _bad_name(f: _Failure) -> list[DeckforgeError]:
+    return [f.doc.error(f.path, f"invalid name in `{f.name}`: {f.message}",
+                        "names are lowercase letters, digits and hyphens")]
+
+
+_EXPLAINERS: dict[str, _Explainer] = {
+    "additionalProperties": _unknown_fields, "unevaluatedProperties": _unknown_fields,
+    "required": _required_fields, "type": _wrong_type, "pattern": _wrong_form,
+    "enum": _not_an_option, "minLength": _empty, "maxLength": _too_long,
+    "minItems": _items("at least"), "maxItems": _items("at most"), "uniqueItems": _repeated,
+    "minimum": _bound("or more"), "maximum": _bound("or less"), "oneOf": _one_of,
+    "anyOf": _no_content, "propertyNames": _bad_name,
+}
+"""The explainer of each schema rule (JSON Schema keyword); None from one: not its case."""
 
 
 def _required(card_type: Any) -> tuple[str, ...]:
