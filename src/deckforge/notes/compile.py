@@ -108,9 +108,27 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
                   previous: PreviousNotes, shared: _Shared) -> tuple[CompiledDeck, DeckRecord,
                                                                      list[Change]]:
     record = DeckRecord(created=old.created if old else now)
-    notes: list[CompiledNote] = []
     changes: list[Change] = []
-    live = set()
+    notes = _live_notes(deck, old, now, shared, record, changes)
+    notes += _removed_notes(deck, old, now, previous, shared, record, changes)
+    names = sorted({deck.name, *(n.deck_name for n in notes)})
+    used = sorted({n.note_type.key for n in notes})
+    id_base = record.created * 1000 + (stable_id("deckforge-ids", deck.id) % 1000) * 1_000_000
+    compiled = CompiledDeck(
+        id=deck.id, name=deck.name,
+        description_html=render_markdown(deck.description) if deck.description else "",
+        anki_deck_ids=tuple((n, stable_id("deckforge-deck", deck.id, n)) for n in names),
+        notes=tuple(notes), id_base=id_base,
+        note_type_mods=tuple((NOTE_TYPES[k].id, nt_mods[k]) for k in used),
+        media=tuple(sorted({name: data for n in deck.notes for name, data in n.media}.items())))
+    return compiled, record, changes
+
+
+def _live_notes(deck: DeckNotes, old: DeckRecord | None, now: int, shared: _Shared,
+                record: DeckRecord, changes: list[Change]) -> list[CompiledNote]:
+    """The deck's notes, dated against ``old`` (recorded in ``record``; added, edited and
+    restored ones in ``changes``), pinned ones first."""
+    notes: list[CompiledNote] = []
     old_notes = old.notes if old else {}
     new_notes = record.notes
     pinned = set(deck.start)
@@ -128,17 +146,26 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
             kind = "added" if prev is None else ("restored" if prev.removed else "edited")
             changes.append(Change(deck.id, kind, card_id))
         new_notes[card_id] = NoteRecord(guid, h, mod)
-        live.add(card_id)
         notes.append(live_note(deck.name, card_id in pinned, note, mod))
     if pinned:  # new cards are shown in note order
         notes = [notes[k] for k in pinned_order([n.card_id for n in notes], deck.start)]
-    # A card that left this deck but is still shared by another is not a removal.
-    gone = sorted(cid for cid in (old.notes if old else {})
-                  if cid not in live and old_notes[cid].guid not in shared.live)
-    fresh = [cid for cid in gone if old is not None and not old.notes[cid].removed]
-    found = previous(deck.id, [old.notes[cid].guid for cid in fresh]) if (old and fresh) else {}
+    return notes
+
+
+def _removed_notes(deck: DeckNotes, old: DeckRecord | None, now: int, previous: PreviousNotes,
+                   shared: _Shared, record: DeckRecord, changes: list[Change]) -> list[CompiledNote]:
+    """The notes of cards that left the deck since ``old``, shipped again tagged as removed
+    (recorded in ``record`` with what they showed; newly removed ones in ``changes``). A card
+    that left this deck but is still shared by another is not a removal."""
+    if old is None:
+        return []
+    live = {n.card_id for n in deck.notes}
+    gone = sorted(cid for cid in old.notes
+                  if cid not in live and old.notes[cid].guid not in shared.live)
+    fresh = [cid for cid in gone if not old.notes[cid].removed]
+    found = previous(deck.id, [old.notes[cid].guid for cid in fresh]) if fresh else {}
+    notes: list[CompiledNote] = []
     for cid in gone:
-        assert old is not None
         prev = old.notes[cid]
         snapshot = prev.snapshot if prev.removed else None
         if snapshot is None:
@@ -158,17 +185,7 @@ def _compile_deck(deck: DeckNotes, old: DeckRecord | None, now: int, nt_mods: di
                                        snapshot=snapshot)
         notes.append(CompiledNote(cid, prev.guid, nt, tuple(by_name[f] for f in nt.fields),
                                   tuple(snapshot["tags"]), snapshot["deck"], mod, removed=True))
-    names = sorted({deck.name, *(n.deck_name for n in notes)})
-    used = sorted({n.note_type.key for n in notes})
-    id_base = record.created * 1000 + (stable_id("deckforge-ids", deck.id) % 1000) * 1_000_000
-    compiled = CompiledDeck(
-        id=deck.id, name=deck.name,
-        description_html=render_markdown(deck.description) if deck.description else "",
-        anki_deck_ids=tuple((n, stable_id("deckforge-deck", deck.id, n)) for n in names),
-        notes=tuple(notes), id_base=id_base,
-        note_type_mods=tuple((NOTE_TYPES[k].id, nt_mods[k]) for k in used),
-        media=tuple(sorted({name: data for n in deck.notes for name, data in n.media}.items())))
-    return compiled, record, changes
+    return notes
 
 
 def compile_project(project: Project, manifest: Manifest, now: int,
