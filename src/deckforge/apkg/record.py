@@ -84,11 +84,6 @@ def note_line(n: CompiledNote, place: dict[str, int]) -> str:
             + (f"{n.mod:d}\0{n.hash}" if n.hash and not n.removed else repr((n.mod, n.fields, n.tags))))
 
 
-def deck_fingerprint(deck: CompiledDeck) -> str:
-    """A hash of everything ``apkg_bytes(deck)`` reads (and of the code that writes it)."""
-    return hashlib.sha256(package_salt() + deck_record(deck).encode()).hexdigest()
-
-
 def rows_key(apkg_digest: bytes) -> str:
     return hashlib.sha256(package_salt() + b"rows\0" + apkg_digest).hexdigest()
 

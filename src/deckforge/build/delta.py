@@ -1,13 +1,17 @@
-"""Rebuild after edits inside card files by compiling only those files (``build`` tries it first).
+"""Rebuild after edits inside card files by compiling only those files (``build`` tries it
+after the gate).
 
 Every build leaves a stamp in the store (stamp.py): the hash of each file under decks/ and of
 each file it wrote to dist/, where each card file's notes sit in its deck, and each deck's
 collection layout. When dist/ still holds what that build wrote and the only files that changed
-are card files whose notes keep their card ids, note types, sub-decks and number, a rebuild
-compiles just those files, rewrites the edited notes' records in the manifest and their rows in
-the collection (``package.updated_collection_at``), and reuses each 4 MiB piece of the compressed
-collection that came out the same. The bytes are those a full build writes (the tests build
-both ways and compare); in any other case ``plan_delta`` returns None and the full build runs.
+are card files whose notes keep their card ids, note types, sub-decks and number, a rebuild is
+handed those files' notes from the project the gate checked (``notes.files.plain_file_notes``),
+compiles them as a full build does (``notes.compile.live_note``, ``dated``), rewrites the edited
+notes' records in the manifest and their lines in the deck's record (``apkg.record``) and their
+rows in the collection (``apkg.collection.updated_collection_at``), and reuses each 4 MiB piece
+of the compressed collection that came out the same. The bytes are those a full build writes
+(the tests build both ways and compare); in any other case ``plan_delta`` returns None and the
+full build runs.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ class Stamp:
     """Each card file compiled (path under decks/): deck id, place of its first note in the
     deck, number of notes."""
     layouts: dict[str, tuple[Any, ...]]
-    """Each deck's ``package.Layout``, as a plain tuple."""
+    """Each deck's ``apkg.collection.Layout``, as a plain tuple."""
     stats: dict[str, FileStat]
     """``Sources.stats`` of ``sources``."""
     hashed_at: int

@@ -122,15 +122,6 @@ class Manifest:
                          f'   "notes": {notes_text}\n  }}')
         return "{\n" + ",\n".join(decks) + "\n }" if decks else "{}"
 
-    def to_text_reference(self) -> str:
-        """``to_text`` through json.dumps alone (the tests compare both)."""
-        data = {
-            "format": FORMAT,
-            "note_types": {k: self.note_types[k].to_json() for k in sorted(self.note_types)},
-            "decks": {k: self.decks[k].to_json() for k in sorted(self.decks)},
-        }
-        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
 
 def _live_note_text(card_id: str, n: NoteRecord) -> str:
     """How ``to_text`` writes a live note's record (a line of its own, then four more)."""
