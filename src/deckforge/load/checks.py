@@ -96,7 +96,7 @@ def _objectives_at(doc: RawDocument, card: Card) -> tuple[Any, ...]:
 def check_start(loader: CardLoader, deck: Deck) -> None:
     """The pinned cards (``start:``) are cards of the deck's own folder."""
     meta = loader.docs.get(deck.folder / "deck.yaml")
-    if meta is None:
+    if meta is None or not deck.start:
         return
     by_id = {c.id: c for c in deck.cards}
     for i, card_id in enumerate(deck.start):
