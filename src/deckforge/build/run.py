@@ -7,6 +7,7 @@ import gc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from ..apkg.reuse import package
 from ..errors import DeckforgeError, DeckforgeErrors
 from ..load.project import load_project
 from ..notes.compile import Change, CompiledDeck, compile_notes, compile_project
-from ..notes.files import load_notes, plain_file_notes
+from ..notes.files import load_notes, plain_file_notes, render_into_cache
 from ..notes.manifest import MANIFEST_NAME, Manifest
 from ..notes.source import DeckNotes, NoteSource
 from .commit import commit_locked, dist_lock, lock_path, recover
@@ -112,8 +113,9 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                     # it through the gate): done.
                     return BuildResult(decks=[], changes=[], counts=stamp.decks)
         # The one gate, whichever way the build goes on: invalid input fails here, before
-        # dist/ is locked.
-        project = load_project(decks_dir, only)
+        # dist/ is locked. (Files it types in workers have their notes rendered there too.)
+        prepare = partial(render_into_cache, decks_dir)
+        project = load_project(decks_dir, only, prepare)
         dist_abs.parent.mkdir(parents=True, exist_ok=True)
         # Plan under the lock too: a build reading the manifest and the decks while another
         # swaps dist/ could pair an old manifest with new decks. If a file changed since it
@@ -123,7 +125,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
             now_sources = input_files(decks_dir, sources)
             if now_sources != sources:
                 sources, inputs = now_sources, inputs_digest(decks_dir, now_sources)
-                project = load_project(decks_dir, only)
+                project = load_project(decks_dir, only, prepare)
             stamp = read_stamp(decks_dir, dist_abs, only, check=False) if quick else None
             # Only card files edited in place: compile those alone (delta.py), the project
             # let go first (a quick rebuild's peak memory); if that takes a full build after
@@ -136,7 +138,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                 del project
                 delta = _plan_delta(decks_dir, dist_abs, now, stamp, sources, inputs, edited_notes)
                 if delta is None:
-                    project = load_project(decks_dir, only)
+                    project = load_project(decks_dir, only, prepare)
             if delta is not None:
                 with ThreadPoolExecutor(max_workers=1) as side:
                     # (Cache writes and dist/'s writes mostly wait on the disk.)

@@ -5,6 +5,8 @@ checks or reads card files again."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,14 +19,21 @@ from .checks import DECK_CHECKS, PROJECT_CHECKS
 from .discover import find_deck_folders, yaml_files
 from .typed import type_in_workers
 
+Prepare = Callable[[str, Path, bytes, list[Card]], None]
+"""Work on the cards of a plain card file (deck id, path, its bytes, its cards) in a worker."""
 
-def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
+
+def load_project(decks_dir: Path, only: list[str] | None = None,
+                 prepare: Prepare | None = None) -> Project:
     """Every deck under ``decks_dir`` (or only the deck ids in ``only``), typed and checked:
     each file (parse.py, schema.py, cards.py), each deck (``checks.DECK_CHECKS``) and across
     decks (``checks.PROJECT_CHECKS``), always all decks whatever ``only`` keeps.
 
     Raises DeckforgeErrors with every problem found, sorted by position. Its fast paths are
     behind it: parsed files (parse.py) and typed cards (typed.py) come from the store.
+    ``prepare(deck id, path, cards)`` is called where a plain card file not in the store yet
+    is typed in a worker process (the build renders its notes there, into the note cache);
+    it decides nothing: the checks run here, after, on every card.
     """
     loader = CardLoader(decks_dir)
     if not decks_dir.is_dir():
@@ -34,8 +43,13 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
     sources = loader.sources()
     folders = find_deck_folders(decks_dir)
     # Plain card files not typed yet are typed in worker processes first (typed.py).
-    type_in_workers(decks_dir, [p for folder in folders for p in yaml_files(folder)
-                                if p.name != "deck.yaml"], partial(_type_file, decks_dir))
+    work: list[tuple[str, Path]] = []
+    for folder in folders:
+        meta = loader.document(folder / "deck.yaml", "deck") \
+            if (folder / "deck.yaml").is_file() else None
+        deck_id = str(meta.data["id"]) if meta is not None else ""
+        work += [(deck_id, p) for p in yaml_files(folder) if p.name != "deck.yaml"]
+    type_in_workers(decks_dir, work, partial(_type_file, decks_dir, prepare))
     decks: list[Deck] = []
     for folder in folders:
         deck = loader.deck(folder)
@@ -57,9 +71,22 @@ def load_project(decks_dir: Path, only: list[str] | None = None) -> Project:
     return Project(root=decks_dir, decks=tuple(decks), sources=sources)
 
 
-def _type_file(decks_dir: Path, path: Path) -> None:
-    """Type one card file (in a worker process): its cards go to the store if it is plain."""
-    CardLoader(decks_dir).card_file(path)
+def _type_file(decks_dir: Path, prepare: Prepare | None, work: tuple[str, Path]) -> None:
+    """Type one card file of deck ``work[0]`` (in a worker process): its cards go to the store
+    if it is plain, and to ``prepare``."""
+    deck_id, path = work
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return
+    loader = CardLoader(decks_dir)
+    cards = loader.card_file(path)
+    if prepare is not None and deck_id and not loader.errors \
+            and all(c.path == path and not c.media for c in cards) \
+            and "include" not in getattr(loader.docs.get(path), "data", {"include": 1}):
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == raw:  # the cards are those of these bytes
+                prepare(deck_id, path, raw, cards)
 
 
 def _under(path: Path, roots: list[Path]) -> bool:

@@ -89,18 +89,20 @@ def store_cards(decks_dir: Path, path: Path, raw: bytes, cards: list[Card]) -> N
                 KEEP_VERSIONS)
 
 
-def type_in_workers(decks_dir: Path, paths: list[Path], type_file: Callable[[Path], None]) -> None:
-    """Type the card files ``paths`` not in the store yet with ``type_file`` (which stores
-    the cards of a plain, valid file), in worker processes when there is enough of them."""
-    if not cache_on() or len(paths) < 2:
+def type_in_workers(decks_dir: Path, work: list[tuple[str, Path]],
+                    type_file: Callable[[tuple[str, Path]], None]) -> None:
+    """Type the card files of ``work`` (deck id, path) not in the store yet with ``type_file``
+    (which stores the cards of a plain, valid file), in worker processes when there is enough
+    of them."""
+    if not cache_on() or len(work) < 2:
         return
-    todo: list[Path] = []
+    todo: list[tuple[str, Path]] = []
     size = 0
-    for path in paths:
+    for deck_id, path in work:
         raw = read_bytes(path)
         if raw is not None and not (cache_dir(decks_dir) / "cards" / file_group(path, decks_dir)
                                     / _key(raw)).is_file():
-            todo.append(path)
+            todo.append((deck_id, path))
             size += len(raw)
     jobs = job_count(size) if len(todo) > 1 else 1
     if jobs > 1:

@@ -74,6 +74,16 @@ def load_notes(project: Project, placed: dict[str, tuple[str, int, int]] | None 
     return decks
 
 
+def render_into_cache(decks_dir: Path, deck_id: str, path: Path, raw: bytes,
+                      cards: list[Card]) -> None:
+    """Render the notes of a plain card file of deck ``deck_id`` whose bytes are ``raw`` into
+    the note cache: the build passes this to the gate (``load_project(prepare=...)``), which
+    calls it in the worker process that types the file, so a cold build renders in those
+    workers and ``load_notes`` finds every plain file's notes in the cache."""
+    store_notes(decks_dir, deck_id, path, hashlib.sha256(raw).hexdigest(),
+                [note_source(deck_id, card) for card in cards])
+
+
 def _plain(path: Path, cards: tuple[Card, ...]) -> bool:
     """Whether a card file's notes depend on its bytes alone: no includes, no images."""
     return all(c.path == path and not c.media for c in cards)
