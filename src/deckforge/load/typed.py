@@ -14,6 +14,7 @@ import hashlib
 import marshal
 from collections.abc import Callable
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from ..model import Card, SourceRef
@@ -24,6 +25,8 @@ _FORMAT = b"deckforge-cards-1\0"
 _KEPT = tuple(f.name for f in dataclasses.fields(Card) if f.name not in ("sources", "path", "media"))
 """The fields a row holds after the card's sources, in order (every field of a card but its
 path, which is the file's, and its images, which a cached card has none of)."""
+
+_kept = attrgetter(*_KEPT)
 
 # Many cards cite the same source; a citation is immutable, so one object serves all.
 _source = lru_cache(maxsize=4096)(SourceRef)
@@ -81,8 +84,7 @@ def store_cards(decks_dir: Path, path: Path, raw: bytes, cards: list[Card]) -> N
         if path.read_bytes() != raw:
             return  # changed while it was typed
         payload = marshal.dumps([
-            (tuple((s.name, s.section, s.detail) for s in c.sources),
-             *(getattr(c, name) for name in _KEPT)) for c in cards])
+            (tuple([(s.name, s.section, s.detail) for s in c.sources]), *_kept(c)) for c in cards])
     except (OSError, ValueError):
         return  # unreadable now, or a field marshal cannot write: just not cached
     write_entry(cache_dir(decks_dir) / "cards", _key(raw), payload, file_group(path, decks_dir),
