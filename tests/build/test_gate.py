@@ -81,3 +81,30 @@ def test_identical_library_files_sharing_an_id_fail_every_build(
     result = run(tmp_path, "build", env=EPOCH)
     assert (result.exit_code, result.stderr) == (1, check.stderr)
     assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["validate"], ["build"], ["build", "--check"], ["list"], ["diff"], ["coverage"], ["lint"],
+    ["preview", "--out", "site"]])
+def test_every_command_refuses_what_the_gate_refuses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    """One gate: every command that reads decks/ reports the same errors for a project that
+    breaks a check across files (an unknown objective; identical library files sharing an id)."""
+    cards = _exam_project(tmp_path)
+    cards.write_text(cards.read_text().replace('"2.1"', '"9.9"'), encoding="utf-8")
+    for name in ("a", "b"):
+        (tmp_path / "decks" / "_shared" / f"{name}.yaml").parent.mkdir(exist_ok=True)
+        (tmp_path / "decks" / "_shared" / f"{name}.yaml").write_text(
+            "deck: Shared\ncards:\n  - id: same\n    front: F\n    back: B\n", encoding="utf-8")
+    (tmp_path / "decks" / "x" / "inc.yaml").write_text(
+        "include:\n  - from: ../_shared/a.yaml\n  - from: ../_shared/b.yaml\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    reference = run(tmp_path, "validate")
+    assert reference.exit_code == 1
+    assert "unknown objective `9.9` for exam EX-1" in reference.stderr
+    assert "card id `same` is also used in" in reference.stderr
+    result = run(tmp_path, *command, env=EPOCH)
+    assert result.exit_code == 1
+    for line in reference.stderr.splitlines():
+        assert line in result.stderr
+    assert not (tmp_path / "dist").exists() and not (tmp_path / "site").exists()
