@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from ..errors import DeckforgeError
-from ..store import KEEP_VERSIONS, cache_dir, code_salt, enabled, file_group, read_entry, write_entry
+from ..store import KEEP_VERSIONS, cache_dir, cache_on, code_salt, enabled, file_group, read_entry, write_entry
 from .pyyaml import MAX_FILE_BYTES, RawDocument
 
 _FORMAT = b"deckforge-doc-1\n"
@@ -54,7 +54,7 @@ def load_checked(path: Path, kind: str, decks_dir: Path) -> Result:
     if loaded is None:
         return None, errors, None
     errors, bad = check_document(kind, loaded)
-    if fast and not errors and kind != "cards" and enabled("DECKFORGE_CACHE"):
+    if fast and not errors and kind != "cards" and cache_on():
         _remember(path, kind, decks_dir, loaded)
     return loaded, errors, bad
 
@@ -88,7 +88,7 @@ def _fast(path: Path, kind: str, decks_dir: Path) -> RawDocument | None:
     except OSError:
         return None
     key = _key(kind, raw)
-    use_disk = enabled("DECKFORGE_CACHE")
+    use_disk = cache_on()
     folder = cache_dir(decks_dir)
     group = file_group(path, decks_dir)
     payload = _MEMORY.get(key) or (read_entry(folder, key, group) if use_disk else None)
