@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CARD_TYPES", "Card", "Deck", "Exam", "MediaFile", "Objective", "Project", "Section", "SourceRef"]
+__all__ = ["CARD_TYPES", "Card", "Deck", "Exam", "ExamFormat", "MediaFile", "Objective", "Project", "Section", "SourceRef"]
 
 CARD_TYPES = ("basic", "reversible", "cloze", "choice")
 
@@ -95,6 +95,19 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ExamFormat:
+    """An exam's format as its vendor publishes it (``exam.format`` in ``deck.yaml``)."""
+
+    questions: tuple[int, int]
+    """Questions in one sitting as (low, high): the same twice when the vendor gives one number."""
+    minutes: int
+    item_types: tuple[str, ...]
+    pass_mark: tuple[str, float, float, float] | None = None
+    """("scaled", score, scale low, scale high) or ("percent", percent, 0, 100); None if unpublished."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Exam:
     """The exam a deck prepares for, from its ``deck.yaml``."""
 
@@ -106,6 +119,7 @@ class Exam:
     guide_version: str
     guide_date: str
     sections: tuple[Section, ...]
+    format: ExamFormat | None = None
 
     def objective_ids(self) -> dict[str, Section]:
         """Each objective id, with the section it belongs to."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import cloze
 from ..errors import DeckforgeError, did_you_mean, display_path
-from ..model import Card, Deck, Exam, MediaFile, Objective, Section, SourceRef
+from ..model import Card, Deck, Exam, ExamFormat, MediaFile, Objective, Section, SourceRef
 from ..render.markdown import image_sources
 from .discover import yaml_files
 from .media import load_image
@@ -145,7 +145,8 @@ class CardLoader:
                 objectives=tuple(Objective(o["id"], o["text"]) for o in sec["objectives"])))
         return Exam(code=raw["code"], name=raw["name"], vendor=raw["vendor"],
                     state=raw["status"]["state"], guide_version=raw["guide"]["version"],
-                    guide_date=raw["guide"]["date"], sections=tuple(sections))
+                    guide_date=raw["guide"]["date"], sections=tuple(sections),
+                    format=_exam_format(raw.get("format")))
 
     def _check_objectives(self, meta: RawDocument, exam: Exam | None, cards: list[Card]) -> None:
         known = exam.objective_ids() if exam is not None else {}
@@ -375,3 +376,17 @@ class CardLoader:
                     "ids must be unique in a deck", "id"))
             else:
                 first[card.id] = card
+
+
+def _exam_format(raw: dict[str, Any] | None) -> ExamFormat | None:
+    """``exam.format`` of ``deck.yaml`` (already schema-checked), typed."""
+    if raw is None:
+        return None
+    questions = raw["questions"]
+    low, high = (questions, questions) if isinstance(questions, int) else sorted(questions)
+    mark = raw.get("pass_mark")
+    pass_mark = None if mark is None else (
+        ("percent", float(mark["percent"]), 0.0, 100.0) if "percent" in mark
+        else ("scaled", float(mark["scaled"]), float(min(mark["scale"])), float(max(mark["scale"]))))
+    return ExamFormat(questions=(low, high), minutes=raw["minutes"], item_types=tuple(raw["item_types"]),
+                      pass_mark=pass_mark, note=raw.get("note", ""))
