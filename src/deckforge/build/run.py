@@ -92,6 +92,7 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
             manifest_text = new_manifest.to_text().encode("utf-8")
         files = {name: future.result() for name, future in pending.items()}
     files[MANIFEST_NAME] = manifest_text
+    files.update(practice_site(decks_dir, only))
     counts = [(d.id, sum(1 for n in d.notes if not n.removed), sum(1 for n in d.notes if n.removed))
               for d in decks]
     return BuildResult(decks=decks, changes=changes, files=files, counts=counts)
@@ -132,6 +133,9 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                 delta = None if stamp is None else _plan_delta(decks_dir, dist_abs, now, stamp,
                                                                sources, inputs)
                 if delta is not None:
+                    site = practice_site(decks_dir, only)  # (its index counts the questions)
+                    delta.files.update(site)
+                    delta.stamp.files.update(file_digests(site))
                     with ThreadPoolExecutor(max_workers=1) as side:
                         # (Cache writes and dist/'s writes mostly wait on the disk.)
                         remembered = [side.submit(learn) for learn in delta.remember]
@@ -169,6 +173,13 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
     except OSError as exc:
         raise _write_error(dist_dir, exc) from exc
     return result
+
+
+def practice_site(decks_dir: Path, only: list[str] | None) -> dict[str, bytes]:
+    """The practice exams (``deckforge practice``) that dist/ carries under ``practice/``."""
+    from ..practice import dist_practice_files
+
+    return dist_practice_files(decks_dir, only)
 
 
 def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,
