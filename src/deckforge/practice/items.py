@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Card, Deck, Exam
+from ..model import Card, Case, Deck, Exam
 from ..notes.source import OBJECTIVE_TAG
 from ..render.markdown import render_inline, render_markdown
 
@@ -31,22 +31,25 @@ def _inline(card: Card, text: str) -> str:
     return render_inline(text, _images(card)) if text else ""
 
 
-def card_item(card: Card, section: str) -> dict[str, Any] | None:
-    """The practice record of ``card`` in exam section ``section``; None for a card that is not
-    an exam question (only questions are asked)."""
-    if card.type != "choice":
+def card_item(card: Card, section: str, case_key: str | None = None) -> dict[str, Any] | None:
+    """The practice record of ``card`` in exam section ``section`` (``case_key``: how the page
+    names its case study); None for a card that is not an exam question (only questions are asked)."""
+    if not card.is_question:
         return None
+    whys = card.whys or ("",) * len(card.choices)
+    kind = {"order": "order", "match": "match"}.get(card.type, "multiple" if card.choose > 1 else "single")
     return {
         "id": card.id,
-        "type": "multiple" if len(card.answer) > 1 else "single",
+        "type": kind,
         "section": section,
         "objectives": list(card.objectives),
-        "case": None,
+        "case": case_key,
         "stem": _md(card, card.field("question")),
-        "options": [{"html": _inline(card, choice), "why": ""} for choice in card.choices],
-        "key": list(card.answer),
-        "steps": [],
-        "pairs": [],
+        "options": [{"html": _inline(card, choice), "why": _md(card, why)}
+                    for choice, why in zip(card.choices, whys, strict=True)],
+        "key": list(card.answer) if card.type == "choice" else [],
+        "steps": [_inline(card, step) for step in card.steps],
+        "pairs": [[_inline(card, pair.left), _inline(card, pair.right)] for pair in card.pairs],
         "explanation": _md(card, card.field("explanation")),
         "shuffle": card.shuffle,
     }
@@ -54,18 +57,26 @@ def card_item(card: Card, section: str) -> dict[str, Any] | None:
 
 def deck_items(deck: Deck) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
     """The questions of an exam deck that link an objective (in card order; a question counts in
-    the section of its first objective), and the case studies they refer to by id."""
+    the section of its first objective), and the case studies they refer to, by the key the
+    page gives each (``case-1``, ``case-2``, ... in order of first use: two card files may use
+    the same case id for different cases)."""
     if deck.exam is None:
         return [], {}
     sections = deck.exam.objective_ids()
     items = []
+    keys: dict[Case, str] = {}
+    cases: dict[str, dict[str, str]] = {}
     for card in deck.cards:
-        if not card.objectives:
+        if not card.objectives or not card.is_question:
             continue
-        item = card_item(card, sections[card.objectives[0]].id)
+        key = None
+        if card.case is not None:
+            key = keys.setdefault(card.case, f"case-{len(keys) + 1}")
+            cases[key] = {"title": card.case.title, "html": _md(card, card.case.text)}
+        item = card_item(card, sections[card.objectives[0]].id, key)
         if item is not None:
             items.append(item)
-    return items, {}
+    return items, cases
 
 
 def exam_data(exam: Exam) -> dict[str, Any]:

@@ -134,7 +134,7 @@
 
   /* ---- one question, as form controls ---- */
   function questionView(item, shown, ans, onChange, locked) {
-    var name = 'q-' + item.id, box = el('div', {cls: 'px-question'});
+    var name = 'q-' + item.id, box = el('div', {cls: 'px-question', 'data-id': item.id, 'data-type': item.type});
     box.appendChild(el('div', {cls: 'px-stem', html: item.stem}));
     var fs = el('fieldset', {cls: 'px-options'});
     var hint = {single: 'Choose one answer.', multiple: 'Choose ' + item.key.length + ' answers.',
