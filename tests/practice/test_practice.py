@@ -8,11 +8,12 @@ import json
 import re
 from pathlib import Path
 
+from exam_fixture import KEYS, SECTIONS, make_exam_deck
+
 from deckforge.load.project import load_project
 from deckforge.practice import practice_files
 from deckforge.practice.items import deck_items
 from deckforge.practice.page import format_text, script_json
-from exam_fixture import KEYS, SECTIONS, make_exam_deck
 from helpers import ROOT, env_with_epoch, make_deck, run
 
 SHIPPED_EXAMS = ("aws-ml-engineer-associate", "azure-ai-apps-agents", "databricks-ml-professional",

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from exam_fixture import KEYS, SECTIONS, make_exam_deck
 
 from deckforge.cli import main
 from deckforge.load.project import load_project
-from exam_fixture import KEYS, SECTIONS, make_exam_deck
 from helpers import ROOT, run
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -100,8 +100,8 @@ class Page:
         return self.page.evaluate(script, arg)
 
     def current(self) -> tuple[str, str]:
-        return self.eval("[document.querySelector('#px-exam:not([hidden]) .px-question, #px-drill:not([hidden]) .px-question').dataset.id,"
-                         " document.querySelector('#px-exam:not([hidden]) .px-question, #px-drill:not([hidden]) .px-question').dataset.type]")
+        return self.eval("(q => [q.dataset.id, q.dataset.type])(document.querySelector("
+                         "'#px-exam:not([hidden]) .px-question, #px-drill:not([hidden]) .px-question'))")
 
     def answer(self, right: bool) -> str:
         """Answer the question shown, rightly or (partly) wrongly, with its controls."""
@@ -184,7 +184,10 @@ def test_every_item_type_is_scored_whole_in_practice_mode(mock_site: Path, brows
             qid = p.answer(right)
             p.page.click("text=Check answer")
             seen[qid] = p.page.inner_text("#px-verdict")
-            assert p.page.is_visible(".px-explain")
+            explained = p.page.inner_text(".px-explain")
+            assert "Answer: " in explained
+            if qid == "a-multi":  # each option's why
+                assert "B falls short because of b." in explained and "C is right because of c." in explained
             p.page.click("text=Next question")
         assert seen == dict.fromkeys(KEYS, "Right." if right else "Wrong.")
         assert p.page.inner_text("#px-dbody") == (f"{len(KEYS)} of {len(KEYS)} right." if right
@@ -219,6 +222,7 @@ def test_the_report_lists_exactly_the_wrong_unanswered_and_flagged(mock_site: Pa
                 states[qid] = "wrong"
         if i == 3:
             p.page.click("button:text-is('Flag')")
+            assert p.page.get_attribute("#px-flag", "aria-pressed") == "true"
             states[qid] = "flagged"
         if i < 4:
             p.page.click("button:text-is('Next')")
@@ -236,9 +240,9 @@ def test_the_report_lists_exactly_the_wrong_unanswered_and_flagged(mock_site: Pa
         text = p.eval("id => document.querySelector(`.px-review[data-id='${id}']`).innerText", qid)
         assert "Your answer: " + ("no answer" if state == "unanswered" else "") in text
         assert "Answer: " in text
-    multi = p.eval("document.querySelector(\".px-review[data-id='a-multi']\")")
-    if multi is not None:
-        assert "B falls short because of b." in p.eval("document.querySelector(\".px-review[data-id='a-multi']\").innerText")
+    multi = p.eval("(a => a && a.innerText)(document.querySelector(\".px-review[data-id='a-multi']\"))")
+    if multi is not None:  # the whys of a multiple-response question under review
+        assert "B falls short because of b." in multi
     # The Anki search drills the objectives missed, and copies.
     search = p.page.input_value("#px-anki")
     assert search.startswith('"deck:Test::Mock Exam" (tag:objective::')
@@ -358,6 +362,46 @@ def test_the_index_lists_every_exam(shipped_site: Path, browser: Any) -> None:
     p.close()
 
 
+def _assert_inert(p: Page) -> str:
+    """Nothing from the cards became markup, ran, or asked the network; the page's text."""
+    found = p.eval("""() => ({
+      scripts: document.scripts.length,
+      live: [...document.querySelectorAll('img, svg, iframe, object, embed, form, meta, base, style, a')]
+            .filter(e => !e.closest('head') && !(e.tagName === 'A' && e.hasAttribute('data-keep-theme'))).length,
+      handlers: [...document.querySelectorAll('*')]
+                .filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+    })""")
+    assert found == {"scripts": 2, "live": 0, "handlers": 0}
+    assert all(d.endswith("Finish the exam?") for d in p.dialogs)  # no alert ran
+    assert p.errors == [] and all(u.startswith("file://") for u in p.requests)
+    return str(p.page.inner_text("body"))
+
+
+def test_the_hostile_exam_of_the_corpus_stays_text(tmp_path: Path, browser: Any) -> None:
+    case = ROOT / "tests" / "corpus" / "deck-hostile-exam"
+    result = CliRunner().invoke(main, ["--decks", str(case / "decks"), "practice", "--out", str(tmp_path / "site")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    p = Page(browser, (tmp_path / "site" / "x" / "index.html").as_uri())
+    home = p.page.inner_text("body")
+    for raw in ("<script>alert(2)</script> Exam", "</script><script>alert(5)</script>",
+                "<img src=x onerror=alert(7)> Objective"):
+        assert raw in home
+    p.page.click("text=Start practice")
+    p.page.check(".px-question input[value='1']")
+    p.page.click("text=Check answer")
+    drill = p.page.inner_text("#px-drill")
+    for raw in ("</script><script>alert(8)</script> Q", "<img src=x onerror=alert(9)>",
+                "<svg onload=alert(10)> why", "[x](javascript:alert(11))"):
+        assert raw in drill
+    p.page.click("text=Stop practice")
+    p.page.click("text=Start exam")
+    p.page.click("button:text-is('Finish')")
+    text = _assert_inert(p)
+    assert "<svg onload=alert(6)> Section" in text  # the section table, as text
+    p.close()
+
+
 HOSTILE_CORPUS = sorted((ROOT / "tests" / "corpus").glob("hostile-*.yaml"))
 
 
@@ -407,15 +451,6 @@ cards:
     p.page.click("text=Stop practice")
     p.page.click("text=Start exam")
     p.page.click("button:text-is('Finish')")
-    text = p.page.inner_text("body")
-    found = p.eval("""() => ({
-      scripts: document.scripts.length,
-      live: [...document.querySelectorAll('img, svg, iframe, object, embed, form, meta, base, style, a')]
-            .filter(e => !e.closest('head') && !(e.tagName === 'A' && e.hasAttribute('data-keep-theme'))).length,
-      handlers: [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
-    })""")
-    assert found == {"scripts": 2, "live": 0, "handlers": 0}
-    assert p.dialogs == [f"{len(p.reviewed())} question(s) unanswered. Finish the exam?"]  # no alert ran
-    assert p.errors == [] and all(u.startswith("file://") for u in p.requests)
+    text = _assert_inert(p)
     assert "<script>alert(21)</script> case" in text or "<script>alert(28)</script>" in text
     p.close()

@@ -269,9 +269,7 @@
     }, false));
     $('px-prev').disabled = i === 0;
     $('px-next').disabled = i === n - 1;
-    $('px-flag').setAttribute('aria-pressed', String(exam.flags[i]));
-    $('px-flag').textContent = exam.flags[i] ? 'Unflag' : 'Flag';
-    $('px-flag').setAttribute('aria-label', exam.flags[i] ? 'Flag (flagged: press to remove)' : 'Flag');
+    $('px-flag').setAttribute('aria-pressed', String(exam.flags[i]));  // (its name stays "Flag")
     renderMap();
     if (focus) $('px-count').focus();
   }
