@@ -282,8 +282,9 @@ def test_a_second_mock_exam_prefers_unseen_questions(mock_site: Path, browser: A
 
 
 def test_a_whole_exam_with_the_keyboard_only(mock_site: Path, browser: Any) -> None:
-    p = Page(browser, (mock_site / "mock" / "index.html").as_uri() + "?seed=4")
+    p = Page(browser, (mock_site / "mock" / "index.html").as_uri() + "?seed=8")  # (all four types)
     kb = p.page.keyboard
+    kinds = set()
 
     def focused() -> str:
         return p.eval("document.activeElement.id || document.activeElement.tagName")
@@ -299,6 +300,7 @@ def test_a_whole_exam_with_the_keyboard_only(mock_site: Path, browser: Any) -> N
     kb.press("Enter")
     for i in range(5):
         qid, kind = p.current()
+        kinds.add(kind)
         key = KEYS[qid]
         if kind == "single":
             kb.press("Tab")  # the first option of the group
@@ -314,16 +316,22 @@ def test_a_whole_exam_with_the_keyboard_only(mock_site: Path, browser: Any) -> N
                 if int(value) in key:
                     kb.press("Space")
         else:
-            for row, value in enumerate(key):
+            shown = p.eval("[...document.querySelectorAll('.px-question select')].map(s => s.id)")
+            for select in shown:  # in the order shown (steps are shuffled)
+                row = int(select.rsplit("-", 1)[1])
+                value = key[row]
                 kb.press("Tab")
-                assert focused() == f"q-{qid}-{row}"
+                assert focused() == select
+                name = p.eval("document.activeElement.labels[0].textContent")
+                assert name.startswith("Place of: " if kind == "order" else "Match for: ")
                 label = p.eval("([id, v]) => [...document.getElementById(id).options].find(o => o.value === v).text",
-                               [f"q-{qid}-{row}", str(value)])
+                               [select, str(value)])
                 kb.type(label)
         tab_to("px-next" if i < 4 else "px-finish")
         kb.press("Enter")
     assert p.page.is_visible("#px-report"), p.page.inner_text("#px-exam")
     assert p.page.inner_text("#px-overall").startswith("Score: 5 of 5 right (100 %)")
+    assert kinds == {"single", "multiple", "order", "match"}
     assert p.dialogs == [] and p.errors == []
     p.close()
 

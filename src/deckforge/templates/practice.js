@@ -167,8 +167,7 @@
       }
       var current = (ans || []).slice();
       rows.forEach(function (row, pos) {
-        var sel = el('select', {id: name + '-' + row,
-                                'aria-label': (order ? 'Place of step ' : 'Match for item ') + (pos + 1)});
+        var sel = el('select', {id: name + '-' + row});
         sel.disabled = !!locked;
         sel.appendChild(el('option', {value: '', text: '—'}));
         (order ? shown.steps : shown.rights).forEach(function (r, k) {
@@ -182,8 +181,11 @@
           current[row] = sel.value === '' ? null : +sel.value;
           onChange(current.slice());
         });
+        // The label names the select: "Place of: <step>" or "Match for: <item>".
         fs.appendChild(el('div', {cls: 'px-row'}, [
-          el('label', {'for': sel.id, cls: 'px-row-text', html: order ? item.steps[row] : item.pairs[row][0]}), sel]));
+          el('label', {'for': sel.id, cls: 'px-row-text'}, [
+            el('span', {cls: 'px-sr', text: order ? 'Place of: ' : 'Match for: '}),
+            el('span', {html: order ? item.steps[row] : item.pairs[row][0]})]), sel]));
       });
     }
     box.appendChild(fs);
