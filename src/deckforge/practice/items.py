@@ -15,8 +15,8 @@ ITEM_TYPES = ("single", "multiple", "order", "match")
 
 SCORING_RULE = ("A question scores only when it is wholly right: every right option and no other "
                 "(multiple response), every step in place (ordering), every pair (matching). "
-                "An unanswered question is wrong. That is how AWS scores these items (its exam "
-                "guides: no partial credit); no vendor of these exams documents partial credit.")
+                "An unanswered question is wrong. That is the rule AWS's exam guides give for these "
+                "items (no partial credit); no vendor of these exams documents partial credit.")
 
 
 def _images(card: Card) -> dict[str, str]:
