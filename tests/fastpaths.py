@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from helpers import ROOT, run
+from helpers import ROOT, dist_files, run
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_deck import edit_one_card, generate  # noqa: E402
@@ -21,7 +21,7 @@ YAML_FILES = sorted([*ROOT.glob("decks/**/*.yaml"), *ROOT.glob("tests/corpus/**/
 
 
 def dist_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "dist").iterdir())}
+    return dist_files(root / "dist")
 
 
 def bench_project(root: Path) -> Path:

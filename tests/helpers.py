@@ -208,3 +208,8 @@ def make_sample_deck(root: Path, deck_id: str = "sample") -> Path:
     (library / "img").mkdir()
     (library / "img" / "lib.png").write_bytes(png_bytes(2, 2, (200, 60, 40)))
     return folder
+
+
+def dist_files(dist: Path) -> dict[str, bytes]:
+    """Every file under ``dist`` (sub-folders too: dist/practice/), by path relative to it."""
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}

@@ -242,6 +242,30 @@ def preview(obj: Context, deck_ids: tuple[str, ...], out: Path) -> None:
                f"{result.faces} Anki card(s)")
 
 
+@main.command()
+@click.argument("deck_ids", metavar="[DECK]...", nargs=-1)
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("practice"), show_default=True,
+              help="Folder to write the site to (replaced on each run).")
+@click.pass_obj
+def practice(obj: Context, deck_ids: tuple[str, ...], out: Path) -> None:
+    """Write practice exams for the exam decks (or the DECKs) as a static site.
+
+    Each exam deck gets a page with a timed mock exam drawn per section like the real one
+    (`?seed=N` repeats a draw), a report per section with the questions to review and an Anki
+    search for the weakest objectives, and a practice mode. Works from file:// with no network.
+    `deckforge build` writes the same pages to dist/practice/.
+    """
+    from .load.project import load_project
+    from .practice import write_practice
+
+    try:
+        result = write_practice(load_project(obj.decks, list(deck_ids) or None), out)
+    except DeckforgeErrors as exc:
+        _fail(exc)
+    click.echo(f"{out / 'index.html'}: {result.decks} exam deck(s), {result.questions} question(s)")
+
+
 class _LintCommand(click.Command):
     """Lists the lint rules under --help, importing them only when help is shown."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import make_deck
+from helpers import dist_files, make_deck
 
 EPOCH = "1767225600"
 KILL_ENV = "DECKFORGE_TEST_KILL_AT"  # read by deckforge.build.commit.commit_dist
@@ -55,7 +55,7 @@ def _finish(proc: subprocess.Popen[bytes]) -> str:
 def _snapshot(dist: Path) -> dict[str, bytes]:
     if not dist.is_dir():
         return {}
-    return {p.name: p.read_bytes() for p in sorted(dist.iterdir())}
+    return dist_files(dist)
 
 
 def _leftovers(dist: Path) -> list[str]:

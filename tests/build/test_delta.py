@@ -17,7 +17,7 @@ import deckforge.build.stamp
 import deckforge.load.parse
 import deckforge.store
 from deckforge.store import CACHE_DIR_NAME
-from helpers import ROOT, run
+from helpers import ROOT, dist_files, run
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_deck import generate  # noqa: E402
@@ -33,7 +33,7 @@ def _no_memory() -> None:
 
 
 def dist_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "dist").iterdir())}
+    return dist_files(root / "dist")
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:

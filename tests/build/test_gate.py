@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import deckforge.build.delta
-from helpers import TESTS, run
+from helpers import TESTS, dist_files, run
 
 EXAM_DECK = (TESTS / "corpus" / "objective-unknown" / "decks" / "x" / "deck.yaml").read_text(
     encoding="utf-8")
@@ -19,7 +19,7 @@ LATER = {"SOURCE_DATE_EPOCH": "1767225700"}
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return dist_files(folder)
 
 
 def _exam_project(root: Path) -> Path:

@@ -18,7 +18,7 @@ import deckforge.apkg.archive as apkg_archive
 import deckforge.apkg.collection as apkg_collection
 import deckforge.load.parse
 from deckforge.store import CACHE_DIR_NAME
-from helpers import ROOT, run
+from helpers import ROOT, dist_files, run
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_deck import generate  # noqa: E402
@@ -34,7 +34,7 @@ def _no_memory() -> None:
 
 
 def dist_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((root / "dist").iterdir())}
+    return dist_files(root / "dist")
 
 
 def _built(tmp_path: Path) -> Path:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import ROOT, dist_files
 
 
 def _build(project: Path, **env: str) -> dict[str, bytes]:
@@ -17,7 +17,7 @@ def _build(project: Path, **env: str) -> dict[str, bytes]:
     full_env.update(env)
     subprocess.run([sys.executable, "-m", "deckforge.cli", "build"], cwd=project, env=full_env,
                    check=True, capture_output=True)
-    return {p.name: p.read_bytes() for p in sorted((project / "dist").iterdir())}
+    return dist_files(project / "dist")
 
 
 def _copy(dest: Path, with_dist: bool) -> Path:
@@ -29,7 +29,7 @@ def _copy(dest: Path, with_dist: bool) -> Path:
 
 def test_shipped_sources_rebuild_to_the_committed_bytes(tmp_path: Path) -> None:
     project = _copy(tmp_path / "a", with_dist=True)
-    committed = {p.name: p.read_bytes() for p in sorted((ROOT / "dist").iterdir())}
+    committed = dist_files(ROOT / "dist")
     built = _build(project, TZ="Pacific/Kiritimati", PYTHONHASHSEED="123")
     assert built == committed
 

@@ -11,7 +11,7 @@ from anki.collection import Collection
 
 from deckforge import notetypes
 from deckforge.notes.source import REMOVED_TAG
-from helpers import collection, env_with_epoch, import_apkg, make_deck, run
+from helpers import collection, dist_files, env_with_epoch, import_apkg, make_deck, run
 
 T1, T2 = 1_800_000_000, 1_800_086_400
 
@@ -82,10 +82,10 @@ def reimport(root: Path, col: Collection, **kw: bool) -> tuple[int, int, int, in
 def test_rebuild_without_changes_is_byte_identical_and_imports_nothing(
         learner: tuple[Path, Collection]) -> None:
     root, col = learner
-    before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+    before = dist_files(root / "dist")
     sched, log = schedule(col), revlog(col)
     assert reimport(root, col) == (0, 0, 4, 0)
-    assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
+    assert dist_files(root / "dist") == before
     assert schedule(col) == sched and revlog(col) == log
 
 
@@ -147,12 +147,12 @@ def test_field_change_without_new_version_is_refused(
         learner: tuple[Path, Collection], monkeypatch: pytest.MonkeyPatch) -> None:
     root, _ = learner
     monkeypatch.setitem(notetypes.NOTE_TYPES, "basic", _with_new_field(version=1))
-    before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+    before = dist_files(root / "dist")
     result = run(root, "build", env=env_with_epoch(T2))
     assert result.exit_code == 1
     assert "the fields of note type `deckforge Basic` changed" in result.stderr
     assert "bump its version to 2" in result.stderr
-    assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
+    assert dist_files(root / "dist") == before
 
 
 def test_field_change_with_new_version_updates_notes_when_merging(

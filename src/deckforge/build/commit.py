@@ -89,10 +89,14 @@ def commit_locked(dist_dir: Path, files: dict[str, bytes]) -> list[str]:
     staging.chmod(0o755)
     _fault("staging")
     if dist_dir.is_dir():
-        for item in sorted(dist_dir.iterdir()):
-            if item.is_file() and item.name not in files:
-                shutil.copy2(item, staging / item.name)
+        # (Files in sub-folders too: dist/practice/ holds the practice site.)
+        for item in sorted(dist_dir.rglob("*")):
+            name = item.relative_to(dist_dir).as_posix()
+            if item.is_file() and name not in files:
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(item, staging / name)
     for name, data in sorted(files.items()):
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
         with open(staging / name, "wb") as f:
             f.write(data)
             f.flush()

@@ -16,6 +16,7 @@ from ..apkg.collection import layout_of
 from ..apkg.reuse import package
 from ..errors import DeckforgeError, DeckforgeErrors
 from ..load.project import load_project
+from ..model import Project
 from ..notes.compile import Change, CompiledDeck, compile_notes, compile_project
 from ..notes.files import load_notes, plain_file_notes, render_into_cache
 from ..notes.manifest import MANIFEST_NAME, Manifest
@@ -52,7 +53,7 @@ class BuildResult:
 
 def plan_build(decks_dir: Path, dist_dir: Path, now: int,
                only: list[str] | None = None, notes: list[DeckNotes] | None = None,
-               reuse: bool = True) -> BuildResult:
+               reuse: bool = True, site: dict[str, bytes] | None = None) -> BuildResult:
     """Compile the decks and produce the bytes of every dist/ file, without writing anything.
 
     ``notes``: the decks as ``load_notes`` gave them (else the project goes through the gate
@@ -63,7 +64,9 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
         return read_notes(dist_dir / f"{deck_id}.apkg", guids)
 
     if notes is None:
-        decks, new_manifest, changes = compile_project(load_project(decks_dir, only),
+        project = load_project(decks_dir, only)
+        site = practice_site(project, only)
+        decks, new_manifest, changes = compile_project(project,
                                                        Manifest.load(dist_dir / MANIFEST_NAME), now,
                                                        previous)
     else:
@@ -76,6 +79,7 @@ def plan_build(decks_dir: Path, dist_dir: Path, now: int,
              for d in decks}
     manifest_text = new_manifest.to_text().encode("utf-8")
     files[MANIFEST_NAME] = manifest_text
+    files.update(site or {})
     counts = [(d.id, sum(1 for n in d.notes if not n.removed), sum(1 for n in d.notes if n.removed))
               for d in decks]
     return BuildResult(decks=decks, changes=changes, files=files, counts=counts)
@@ -116,6 +120,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
         # dist/ is locked. (Files it types in workers have their notes rendered there too.)
         prepare = partial(render_into_cache, decks_dir)
         project = load_project(decks_dir, only, prepare)
+        site = practice_site(project, only)  # (from the project the gate checked)
         dist_abs.parent.mkdir(parents=True, exist_ok=True)
         # Plan under the lock too: a build reading the manifest and the decks while another
         # swaps dist/ could pair an old manifest with new decks. If a file changed since it
@@ -126,6 +131,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
             if now_sources != sources:
                 sources, inputs = now_sources, inputs_digest(decks_dir, now_sources)
                 project = load_project(decks_dir, only, prepare)
+                site = practice_site(project, only)
             stamp = read_stamp(decks_dir, dist_abs, only, check=False) if quick else None
             # Only card files edited in place: compile those alone (delta.py), the project
             # let go first (a quick rebuild's peak memory); if that takes a full build after
@@ -140,6 +146,8 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
                 if delta is None:
                     project = load_project(decks_dir, only, prepare)
             if delta is not None:
+                delta.files.update(site)
+                delta.stamp.files.update(file_digests(site))
                 with ThreadPoolExecutor(max_workers=1) as side:
                     # (Cache writes and dist/'s writes mostly wait on the disk.)
                     remembered = [side.submit(learn) for learn in delta.remember]
@@ -152,7 +160,7 @@ def build(decks_dir: Path, dist_dir: Path, now: int, only: list[str] | None = No
             placed: dict[str, tuple[str, int, int]] = {}
             notes = load_notes(project, placed, sources)
             del project
-            result = plan_build(decks_dir, dist_abs, now, only, notes)
+            result = plan_build(decks_dir, dist_abs, now, only, notes, site=site)
             del notes
             result.written = commit_locked(dist_abs, result.files)
             write_stamp(decks_dir, dist_abs, only, Stamp(
@@ -169,6 +177,13 @@ def _edited(stamp: Stamp, sources: Sources) -> list[str] | None:
     from .delta import edited_card_files  # only a rebuild after an edit needs delta.py
 
     return edited_card_files(stamp, sources)
+
+
+def practice_site(project: Project, only: list[str] | None) -> dict[str, bytes]:
+    """The practice exams (``deckforge practice``) that dist/ carries under ``practice/``."""
+    from ..practice import dist_practice_files
+
+    return dist_practice_files(project, only)
 
 
 def _plan_delta(decks_dir: Path, dist_dir: Path, now: int, stamp: Stamp, sources: Sources,

@@ -126,6 +126,10 @@ _PATTERN_HELP = {
     "date": ("must be a date written YYYY-MM-DD", "for example date: 2026-06-01"),
     "retired": ("must be a date written YYYY-MM-DD", "for example retired: 2026-03-31"),
 }
+_ITEM_COUNT_HINTS = {
+    "steps": "an ordering item has 3 to 8 steps: split a longer process into two items",
+    "pairs": "a matching item has 3 to 8 pairs: split a longer list into two items",
+}
 # An id in the exam of deck.yaml is the guide's numbering, not a slug.
 _EXAM_ID_HELP = ("must be the guide's numbering, e.g. 3 or 3.2", 'put it in quotes: id: "3.2"')
 
@@ -184,6 +188,8 @@ def _required_fields(f: _Failure) -> list[DeckforgeError] | None:
             where = f" in {card_type} card" + (f" `{card_id}`" if isinstance(card_id, str) else "")
             fields = ", ".join(f"`{name}`" for name in _required(card_type))
             hint = f"a {card_type} card needs {fields}" if fields else ""
+        elif f.kind == "cards" and len(f.path) == 4 and f.path[2] == "pairs":
+            hint = "each pair needs `left:` and `right:`, e.g. - {left: S3, right: object storage}"
         else:
             hint = _KIND_HINTS[f.kind] if not f.path else ""
         typo = [k for k in f.inst if did_you_mean(k, [key])]
@@ -248,7 +254,8 @@ def _too_long(f: _Failure) -> list[DeckforgeError]:
 
 def _items(bound: str) -> _Explainer:
     def explain(f: _Failure) -> list[DeckforgeError]:
-        return [f.doc.error(f.path, f"`{f.name}` needs {bound} {f.expected} items, found {len(f.inst)}")]
+        return [f.doc.error(f.path, f"`{f.name}` needs {bound} {f.expected} items, found {len(f.inst)}",
+                            _ITEM_COUNT_HINTS.get(f.name, ""))]
     return explain
 
 
@@ -276,6 +283,12 @@ def _one_of(f: _Failure) -> list[DeckforgeError] | None:
                           "the guide gives a range")]
     if name == "answer" and isinstance(inst, int) and not isinstance(inst, bool):
         return [doc.error(path, f"`answer` must be 0 or more, found {inst}", "choice indices count from 0")]
+    if name == "answer" and inst == []:
+        return [doc.error(path, "`answer` lists no choice",
+                          "list the indices of the correct choices, e.g. answer: [1, 3] for a "
+                          "\"choose two\" item, or write answer: 1 for one")]
+    if name == "choices":
+        return _not_an_option_text(f)
     if name == "answer":
         return [doc.error(path, "`answer` must be a choice index (0, 1, ...) or a list of indices, "
                           f"found {_what(inst)}", "answer: 0 marks the first choice correct")]
@@ -283,6 +296,30 @@ def _one_of(f: _Failure) -> list[DeckforgeError] | None:
         return [doc.error(path, "`source` must be `name#section` text or a list of them",
                           "for example source: exam-facts#aws-mls-c01")]
     return None
+
+
+def _not_an_option_text(f: _Failure) -> list[DeckforgeError]:
+    """An option that is neither text nor ``{text, why}``."""
+    doc, path, inst = f.doc, f.path, f.inst
+    if isinstance(inst, dict):
+        if "why" in inst and "text" not in inst:
+            return [doc.error(path, "this option has a `why` but no `text`",
+                              "a plain option cannot carry a why: write it as `- text: <option>` "
+                              "with `why: <reason>` on the next line, indented like `text:`")]
+        extra = [k for k in inst if k not in ("text", "why")]
+        if not extra:
+            return [doc.error(path, "`choices`: an option must be text, or `text:` with an optional `why:`")]
+        return [doc.error((*path, extra[0]), f"unknown field `{extra[0]}` in an option",
+                          did_you_mean(str(extra[0]), ("text", "why")) or
+                          "an option has `text:` and an optional `why:`", key=True)]
+    # Worded as before options could be mappings: an option is text first of all.
+    if path in doc.scalar_text and doc.scalar_text[path][1]:
+        became, text = doc.scalar_text[path]
+        return [doc.error(path, f"each item of `choices` must be text, but YAML read `{text}` "
+                          f"as {became}", f'put it in quotes: "{text}"')]
+    return [doc.error(path, f"each item of `choices` must be text, found {_what(inst)}",
+                      "text that starts with [ or { must be put in quotes" if isinstance(inst, list)
+                      else "an option is text, or `text:` with an optional `why:`")]
 
 
 def _no_content(f: _Failure) -> list[DeckforgeError] | None:

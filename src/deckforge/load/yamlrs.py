@@ -42,6 +42,9 @@ _FLOW_RE = re.compile(r"[:\n-][ ]*([\[{][^\n]*)")
 # and numbers as above after `[`, `{` or `,`.
 _FLOW_BAD_RE = re.compile(r":(?:[ ,\[\]{}]|$)|[ ,\[{]#|[\[{,][ ]*(?:[&*!?@`%]|[-+]?0[0-9oO])")
 _COMMENT_LINE_RE = re.compile(r"\n[ ]*#[^\n]*")
+# A key whose value is a block scalar (`|`, `>`, with a chomping indicator but no explicit
+# indentation), alone on its line; group 1 is the key's column (after any `- `).
+_BLOCK_KEY_RE = re.compile(r"^((?: *- +)* *)[A-Za-z_][A-Za-z0-9_-]*: +[|>][+-]?$")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 # The screen: together these match wherever _exotic_in_detail could find something
@@ -109,6 +112,7 @@ def _exotic_in_detail(text: str) -> bool:
     # No node starts on a line whose first character is `#` (a comment, or text inside a
     # block or multi-line scalar), so such lines cannot hide an anchor, tag or number.
     text = _COMMENT_LINE_RE.sub("", text)
+    text = _without_block_scalars(text)
     if "\n%" in text or "\n---" in text or "\n..." in text:
         return True  # directives and document markers
     if any(_node_starts_at(text, m.end() - 1) for m in _INDICATOR_RE.finditer(text)):
@@ -123,6 +127,26 @@ def _exotic_in_detail(text: str) -> bool:
         if _FLOW_BAD_RE.search(rest) or not rest.endswith(("]", "}")):
             return True
     return False
+
+
+def _without_block_scalars(text: str) -> str:
+    """The text with the lines inside block scalars left out: no node starts there (a code
+    fence or a bold word at the start of such a line is text to both parsers)."""
+    if "|" not in text and ">" not in text:
+        return text
+    kept: list[str] = []
+    inside = -1  # the column of the key whose block scalar the lines belong to, or -1
+    for line in text.split("\n"):
+        if inside >= 0:
+            stripped = line.lstrip(" ")
+            if not stripped or len(line) - len(stripped) > inside:
+                continue
+            inside = -1
+        block = _BLOCK_KEY_RE.match(line)
+        if block:
+            inside = len(block.group(1))
+        kept.append(line)
+    return "\n".join(kept)
 
 
 _TYPED_TAGS = frozenset({"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
