@@ -33,7 +33,7 @@ def question_field(card: Card) -> str:
 _MARKUP = re.compile(r"[*_`]+")
 
 
-def _length(option: str) -> int:
+def option_length(option: str) -> int:
     """An option's length as a learner sees it: Markdown marks dropped, spaces collapsed."""
     return len(" ".join(_MARKUP.sub("", option).split()))
 
@@ -42,7 +42,7 @@ def key_margin(card: Card) -> tuple[float, bool] | None:
     """For a choice card with right and wrong options: (how many times longer the right
     option(s) are than the mean of the wrong ones, whether a right option is strictly the
     longest of all); None when there is nothing to compare."""
-    lengths = [_length(c) for c in card.choices]
+    lengths = [option_length(c) for c in card.choices]
     right = [lengths[i] for i in sorted(set(card.answer)) if i < len(lengths)]
     wrong = [n for i, n in enumerate(lengths) if i not in card.answer]
     if not right or not wrong:
