@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CARD_TYPES", "Card", "Deck", "Exam", "MediaFile", "Objective", "Project", "Section", "SourceRef"]
+__all__ = ["CARD_TYPES", "Card", "Case", "Deck", "Exam", "MediaFile", "Objective", "Pair", "Project",
+           "Section", "SourceRef"]
 
-CARD_TYPES = ("basic", "reversible", "cloze", "choice")
+CARD_TYPES = ("basic", "reversible", "cloze", "choice", "order", "match")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,24 @@ class SourceRef:
     def __str__(self) -> str:
         ref = f"{self.name}#{self.section}" if self.section else self.name
         return f"{ref} {self.detail}".strip()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One pair of a matching item: a left-hand item and the right-hand item it matches."""
+
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case study of a card file (``cases:``), which questions name with ``case:``."""
+
+    id: str
+    title: str
+    text: str
+    """Markdown: paragraphs, lists, a table."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,25 @@ class Card:
     card id makes its identity wherever it is included."""
     home: str = ""
     """For a library card: the Anki deck it lives in (its file's ``deck:``)."""
+    whys: tuple[str, ...] = ()
+    """For a choice card: each option's ``why`` ("" for an option without one), parallel to
+    ``choices``; empty when no option has one."""
+    steps: tuple[str, ...] = ()
+    """For an order card: the steps in the correct order."""
+    pairs: tuple[Pair, ...] = ()
+    """For a match card: the pairs, in the order written."""
+    case: Case | None = None
+    """The case study the question belongs to (``case:``), if any."""
+
+    @property
+    def choose(self) -> int:
+        """How many options a choice card asks for: 1, or more for a multiple-response item."""
+        return len(self.answer)
+
+    @property
+    def is_question(self) -> bool:
+        """Whether the card is an exam-style item (choice, order or match), not a fact card."""
+        return self.type in ("choice", "order", "match")
 
     def field(self, name: str) -> str:
         return dict(self.fields).get(name, "")

@@ -12,6 +12,7 @@ from ..errors import DeckforgeError, did_you_mean, display_path
 from ..model import Card, Deck, Exam, MediaFile, Objective, Section, SourceRef
 from ..render.markdown import image_sources
 from .discover import yaml_files
+from .items import item_parts, item_texts
 from .media import load_image
 from .parse import load_checked
 from .pyyaml import RawDocument
@@ -280,28 +281,11 @@ class CardLoader:
                 self.errors.append(DeckforgeError(str(doc.path), line, col, problem.message,
                                                   problem.hint, "cards.text"))
                 ok = False
-        answer: tuple[int, ...] = ()
-        choices: tuple[str, ...] = ()
-        if card_type == "choice":
-            choices = tuple(raw["choices"])
-            answer = tuple(raw["answer"]) if isinstance(raw["answer"], list) else (raw["answer"],)
-            for a in answer:
-                if isinstance(a, float):
-                    # JSON Schema counts 1.0 as an integer; an index must be written as one.
-                    self.errors.append(doc.error(
-                        (*where, "answer"), f"`answer` must be a whole number, found {a}",
-                        f"write answer: {int(a)}"))
-                    ok = False
-                elif a >= len(choices):
-                    self.errors.append(doc.error(
-                        (*where, "answer"), f"answer {a} is out of range: there are {len(choices)} choices",
-                        f"choices count from 0, so the last one is {len(choices) - 1}"))
-                    ok = False
-            for j, choice in enumerate(choices):
-                if not choice.strip():
-                    self.errors.append(doc.error((*where, "choices", j), "choice is empty"))
-                    ok = False
-        media = self.card_media(doc, where, raw, choices)
+        parts, problems = item_parts(doc, where, raw)
+        if problems:
+            self.errors.extend(problems)
+            ok = False
+        media = self.card_media(doc, where, raw)
         if not ok or media is None:
             return None
         fields = tuple((f, raw[f]) for f in _text_fields(card_type) if f in raw)
@@ -317,22 +301,23 @@ class CardLoader:
                                          "link objectives from cards in a deck's own folder"))
             return None
         line, col = doc.position(where)
-        return Card(id=raw["id"], type=card_type, fields=fields, choices=choices, answer=answer,
+        return Card(id=raw["id"], type=card_type, fields=fields, choices=parts.choices, answer=parts.answer,
                     tags=tags, sources=sources, as_of=raw.get("as_of", ""),
                     notes=raw.get("notes", ""), lint_ignore=tuple(raw.get("lint_ignore", ())),
                     subdeck=subdeck, path=doc.path, line=line, col=col, media=media,
                     shuffle=raw.get("shuffle", True), objectives=objectives, library=library,
-                    home=home)
+                    home=home, whys=parts.whys, steps=parts.steps, pairs=parts.pairs, case=parts.case)
 
-    def card_media(self, doc: RawDocument, where: tuple[Any, ...], raw: dict[str, Any],
-                   choices: tuple[str, ...]) -> tuple[tuple[str, MediaFile], ...] | None:
+    def card_media(self, doc: RawDocument, where: tuple[Any, ...], raw: dict[str, Any]
+                   ) -> tuple[tuple[str, MediaFile], ...] | None:
         """The images a card's text shows, or None after reporting the ones that are wrong."""
-        if not any(type(text) is str and "!" in text and "[" in text
-                   for text in (*map(raw.get, _TEXT_FIELDS), *choices)):
-            return ()  # no image syntax possible: skip resolving paths (costly on big decks)
         texts = [((*where, name), raw[name]) for name in _TEXT_FIELDS
-                 if isinstance(raw.get(name), str)]
-        texts += [((*where, "choices", j), choice) for j, choice in enumerate(choices)]
+                 if isinstance(raw.get(name), str)] + item_texts(where, raw)
+        case = doc.data.get("cases", {}).get(raw.get("case")) if "case" in raw else None
+        if isinstance(case, dict):
+            texts.append((("cases", raw["case"], "text"), case["text"]))
+        if not any("!" in text and "[" in text for _, text in texts):
+            return ()  # no image syntax possible: skip resolving paths (costly on big decks)
         # Images live in the card's deck folder, or in the library folder for shared cards.
         try:
             rel = doc.path.resolve().relative_to(self.decks_dir.resolve())

@@ -188,6 +188,10 @@ def _yaml_error(path: Path, exc: yaml.YAMLError, text: str) -> DeckforgeError:
     opened = getattr(exc, "context_mark", None)
     if "\t" in problem or "\t" in bad_line[: max(col, 1)]:
         hint = "YAML indentation must use spaces, not tabs"
+    elif "mapping values are not allowed" in problem and bad_line.lstrip().startswith("why:"):
+        message = "invalid YAML: a `why` cannot follow a plain option"
+        col = len(bad_line) - len(bad_line.lstrip()) + 1
+        hint = "write the option as `- text: <option>`, with `why: <reason>` below `text:`, indented like it"
     elif "mapping values are not allowed" in problem:
         hint = 'text containing ": " must be quoted, e.g. front: "Q: what is it?"'
     elif "cannot start any token" in problem and bad_char and bad_char in "@`%":

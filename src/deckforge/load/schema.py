@@ -126,6 +126,10 @@ _PATTERN_HELP = {
     "date": ("must be a date written YYYY-MM-DD", "for example date: 2026-06-01"),
     "retired": ("must be a date written YYYY-MM-DD", "for example retired: 2026-03-31"),
 }
+_ITEM_COUNT_HINTS = {
+    "steps": "an ordering item has 3 to 8 steps: split a longer process into two items",
+    "pairs": "a matching item has 3 to 8 pairs: split a longer list into two items",
+}
 # An id in the exam of deck.yaml is the guide's numbering, not a slug.
 _EXAM_ID_HELP = ("must be the guide's numbering, e.g. 3 or 3.2", 'put it in quotes: id: "3.2"')
 
@@ -155,6 +159,8 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
                     where = f" in {card_type} card" + (f" `{card_id}`" if isinstance(card_id, str) else "")
                     fields = ", ".join(f"`{f}`" for f in _required(card_type))
                     hint = f"a {card_type} card needs {fields}" if fields else ""
+                elif kind == "cards" and len(path) == 4 and path[2] == "pairs":
+                    hint = "each pair needs `left:` and `right:`, e.g. - {left: S3, right: object storage}"
                 else:
                     hint = _KIND_HINTS[kind] if not path else ""
                 typo = [k for k in inst if did_you_mean(k, [key])]
@@ -217,7 +223,8 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
         return
     if v in ("minItems", "maxItems"):
         bound = "at least" if v == "minItems" else "at most"
-        yield doc.error(path, f"`{name}` needs {bound} {expected_value} items, found {len(inst)}")
+        yield doc.error(path, f"`{name}` needs {bound} {expected_value} items, found {len(inst)}",
+                        _ITEM_COUNT_HINTS.get(name, ""))
         return
     if v == "uniqueItems":
         yield doc.error(path, f"`{name}` lists the same item twice", "remove the repeat")
@@ -238,6 +245,36 @@ def _explain(kind: str, doc: RawDocument, err: ValidationError) -> Iterator[Deck
         return
     if v == "oneOf" and name == "answer" and isinstance(inst, int) and not isinstance(inst, bool):
         yield doc.error(path, f"`answer` must be 0 or more, found {inst}", "choice indices count from 0")
+        return
+    if v == "oneOf" and name == "answer" and inst == []:
+        yield doc.error(path, "`answer` lists no choice",
+                        "list the indices of the correct choices, e.g. answer: [1, 3] for a "
+                        "\"choose two\" item, or write answer: 1 for one")
+        return
+    if v == "oneOf" and name == "choices" and isinstance(inst, dict):
+        if "why" in inst and "text" not in inst:
+            yield doc.error(path, "this option has a `why` but no `text`",
+                            "a plain option cannot carry a why: write it as `- text: <option>` "
+                            "with `why: <reason>` on the next line, indented like `text:`")
+            return
+        extra = [k for k in inst if k not in ("text", "why")]
+        yield doc.error((*path, extra[0]) if extra else path,
+                        f"unknown field `{extra[0]}` in an option" if extra else "`choices`: "
+                        "an option must be text, or `text:` with an optional `why:`",
+                        (did_you_mean(str(extra[0]), ("text", "why")) or
+                         "an option has `text:` and an optional `why:`") if extra else "",
+                        key=bool(extra))
+        return
+    if v == "oneOf" and name == "choices":
+        # Worded as before options could be mappings: an option is text first of all.
+        if path in doc.scalar_text and doc.scalar_text[path][1]:
+            became, text = doc.scalar_text[path]
+            yield doc.error(path, f"each item of `choices` must be text, but YAML read `{text}` "
+                            f"as {became}", f'put it in quotes: "{text}"')
+            return
+        yield doc.error(path, f"each item of `choices` must be text, found {_what(inst)}",
+                        "text that starts with [ or { must be put in quotes" if isinstance(inst, list)
+                        else "an option is text, or `text:` with an optional `why:`")
         return
     if v == "oneOf" and name == "answer":
         yield doc.error(path, f"`answer` must be a choice index (0, 1, ...) or a list of indices, found {_what(inst)}",
