@@ -13,7 +13,7 @@ from ..errors import DeckforgeError, DeckforgeErrors, did_you_mean, display_path
 from ..load.project import validate_paths
 from ..load.pyyaml import RawDocument
 from ..model import Card, Deck, Project
-from .exam import ABSOLUTE_HINT, absolute_message, count_absolutes, question_issues
+from .exam import ABSOLUTE_HINT, Issue, absolute_message, count_absolutes, question_issues, steps_issue
 from .positions import Positions
 from .rules import RULES, Finding, LintConfig, load_config
 from .text import (
@@ -104,6 +104,8 @@ class _Linter:
             self.cloze(card)
         if card.type == "choice":
             self.choice(card)
+        if card.type == "order" and (issue := steps_issue(card.steps, cfg.longest_option_percent)):
+            self.issue(card, issue)
         if not card.sources:
             self.add(card, "missing-source", (card.line, card.col), f"card `{card.id}` has no `source`",
                      "add source: <name>#<section>, as listed in decks/sources.yaml")
@@ -166,6 +168,10 @@ class _Linter:
             "learners learn to pick the longest option: give the longest length to a wrong "
             "option as often as to the right one")
 
+    def issue(self, card: Card, issue: Issue) -> None:
+        self.add(card, issue.rule, self.positions.of(card, issue.field, issue.item), issue.message,
+                 issue.hint)
+
     def deck_finding(self, deck: Deck, rule: str, message: str, hint: str) -> None:
         """A finding on the deck as a whole, at the `id` of its deck.yaml."""
         meta = deck.folder / "deck.yaml"
@@ -176,15 +182,15 @@ class _Linter:
     def exam_rules(self, deck: Deck, checked: set[tuple[str, int, int]]) -> None:
         """The rules for exam decks: on each question once (a shared one in its first exam
         deck), then absolute words over the deck's questions (those that ignore it left out)."""
-        questions = [c for c in deck.cards if c.type == "choice"]
+        questions = [c for c in deck.cards if c.is_question]
         for card in questions:
             if card.location not in checked:
                 checked.add(card.location)
                 for issue in question_issues(card.field("question"), card.choices, card.answer):
-                    self.add(card, issue.rule, self.positions.of(card, issue.field, issue.item),
-                             issue.message, issue.hint)
+                    self.issue(card, issue)
         rule = "absolute-distractors"
-        count = count_absolutes((c.choices, c.answer) for c in questions if rule not in c.lint_ignore)
+        count = count_absolutes((c.choices, c.answer) for c in questions
+                                if c.type == "choice" and rule not in c.lint_ignore)
         message = absolute_message(deck.id, count, self.config.absolute_ratio_percent)
         if message is not None and rule not in self.config.disable:
             self.deck_finding(deck, rule, message, ABSOLUTE_HINT)
