@@ -115,8 +115,9 @@ def test_coverage_text_lists_gaps_first_and_flags_sections_off_weight(project: P
     lines = out.splitlines()
     assert lines[0] == ("beta: exam EX-beta, guide 2 (2026-01-01): 4 questions, "
                         "6 notes linked to objectives")
-    assert lines[1].startswith("  gaps (no question, or fewer than 3 notes):")
-    gaps = lines[2:lines.index(next(x for x in lines if x.lstrip().startswith("section")))]
+    assert lines[1].startswith("  question mix of all 4 questions: 4 single response,")
+    assert lines[3].startswith("  gaps (no question, or fewer than 3 notes):")
+    gaps = lines[4:lines.index(next(x for x in lines if x.lstrip().startswith("section")))]
     assert [g.split()[0] for g in gaps] == ["1.2", "2.1"]
     # 75 % of the questions against a weight of 30 %: more than 40 % away. 50 % vs 35-45 %: not.
     assert next(x for x in lines if x.startswith("  1 Data")).endswith("  <- off weight")
