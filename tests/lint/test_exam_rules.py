@@ -121,6 +121,11 @@ def test_disqualifier_needs_the_stem_at_one_end_and_the_gloss_at_the_other() -> 
     assert disqualifier("Answers in seconds by day, a report in 24 hours at night.",
                         "Batch, within 24 hours") is None
     assert disqualifier(stem, "Batch (24 hours, not seconds)") is None
+    # Words that mean other things too are no constraint: a rate, a fact about testing.
+    assert disqualifier("A model serves 8,000 requests a second. Which rollout fits?",
+                        "Blue-green, with the switch made in 24 hours") is None
+    assert disqualifier("A version passed offline tests; approval needs chargeback evidence.",
+                        "Canary, routing a small share of live traffic to it") is None
     # Each constraint: place, billing, code, operations, traffic.
     assert disqualifier("Data must be processed only inside the EU.",
                         "Global Standard, processed in any Azure region") is not None

@@ -78,11 +78,11 @@ _GLOSS = re.compile(r"\(([^()]+)\)|\s[—–-]\s+([^—–()]+)$|,\s+(?!(?:and|o
 # said in so many words ("within seconds" against "results within about 24 hours").
 _W = r"(?<![\w-])(?:{})(?![\w-])"
 _POLES: dict[str, tuple[str, str, str, str]] = {
-    "speed": ("fast", _W.format(r"(?:milli)?seconds?|ms|real[- ]time|low[- ]latency|latency|"
-                                r"immediately|instant(?:ly)?|synchronous(?:ly)?|interactive(?:ly)?|"
-                                r"live|online"),
+    "speed": ("fast", _W.format(r"(?:milli)?seconds|millisecond|sub-second|(?:within|in|under) "
+                                r"(?:a|one) second|\d+ ?ms|real[- ]time|(?:low|predictable) latency|"
+                                r"latency|immediately|instant(?:ly)?|synchronous(?:ly)?"),
               "slow", _W.format(r"(?:\d+|a few|several) (?:hours?|days?)|overnight|nightly|"
-                                r"asynchronous(?:ly)?|batch(?:es)?|offline|queued|weekly")),
+                                r"asynchronous(?:ly)?|batch(?:es)?|queued|weekly")),
     "place": ("in one place", _W.format(r"only (?:inside|within|in) (?:the )?\w+|inside (?:the )?"
                                         r"(?:EU|US|country|region|data zone)|data residency|"
                                         r"in[- ]country|(?:one|a single|its own) (?:region|data zone)"),
@@ -105,7 +105,8 @@ _POLES: dict[str, tuple[str, str, str, str]] = {
                                                      r"(?:it|its own|a cluster)|own cluster|"
                                                      r"patch(?:es|ing)? (?:the )?(?:servers?|nodes?)")),
     "traffic": ("real traffic", _W.format(r"real (?:user )?traffic|live traffic|production traffic"),
-                "no traffic", _W.format(r"offline|no live traffic|never serving|never serves")),
+                "no traffic", _W.format(r"no (?:live|real|production) traffic|offline only|"
+                                        r"never serv(?:ing|es) (?:customers|users|traffic)")),
 }
 _POLE_RES = {dim: (a, re.compile(ra, re.IGNORECASE), b, re.compile(rb, re.IGNORECASE))
              for dim, (a, ra, b, rb) in _POLES.items()}
