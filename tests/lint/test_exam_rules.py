@@ -64,6 +64,7 @@ def test_bold_phrase_finds_both_markdown_bolds_and_leaves_code_alone() -> None:
     assert bold_phrase("snake_case __dunder names__ are bold only at word edges: a__b__c") == \
         "dunder names"
     assert bold_phrase("A *stressed* word and _another_ one") is None
+    assert bold_phrase("Fill the blank: ______ or ****, then __ x __.") is None
 
 
 def test_bold_constraint_in_an_exam_deck_stem_of_choice_order_and_match(tmp_path: Path) -> None:

@@ -12,7 +12,9 @@ from .text import option_length
 # --- Bold in a stem ------------------------------------------------------------------------------
 
 _CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.DOTALL)
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)", re.DOTALL)
+# Bold holds some text: a blank to fill in ("______") or "****" is not bold.
+_BOLD = re.compile(r"\*\*(?=[^\s*])(.*?[^\W_].*?)(?<=[^\s*])\*\*"
+                   r"|(?<!\w)__(?=[^\s_])(.*?[^\W_].*?)(?<=[^\s_])__(?!\w)", re.DOTALL)
 
 
 def bold_phrase(stem: str) -> str | None:
