@@ -266,3 +266,36 @@ def test_longest_step_in_any_deck_with_the_longest_option_threshold(tmp_path: Pa
     assert found[0]["message"] == "step 1 is 4.9× as long as the others on average (more than 1.5×)"
     write(tmp_path / "decks" / "lint.yaml", "longest_option_percent: 600\n")
     assert findings(tmp_path) == []
+
+
+def test_order_and_match_items_are_duplicates_by_stem_and_content(tmp_path: Path) -> None:
+    deck(tmp_path, """\
+        - id: o1
+          type: order
+          question: Put the steps in order.
+          steps: [Ingest the raw files, Validate the schema, Write the features]
+          source: book#ch1
+        - id: o2
+          type: order
+          question: Put the steps in order.
+          steps: [Register the model, Test the model, Deploy the model]
+          source: book#ch1
+        - id: o3
+          type: order
+          question: Put the steps in order.
+          steps: [Ingest the raw files, Validate the schema, Write the features]
+          source: book#ch1
+        - id: m1
+          type: match
+          question: Match them.
+          pairs: [{left: A, right: one}, {left: B, right: two}, {left: C, right: three}]
+          source: book#ch1
+        - id: m2
+          type: match
+          question: Match them.
+          pairs: [{left: D, right: four}, {left: E, right: five}, {left: F, right: six}]
+          source: book#ch1
+        """, exam=False)
+    result = run(tmp_path, "lint", "--today", "2026-12-06", "--format", "json")
+    found = [(f["line"], f["rule"]) for f in json.loads(result.output)]
+    assert found == [(14, "duplicate-question")]

@@ -19,8 +19,13 @@ will shall may might must has have had there their they them you your i we our s
 
 
 def question_text(card: Card) -> str:
+    """What a card asks; for order and match items, whose stems are often alike ("Put the steps
+    in order."), the stem with the steps or pairs."""
     if card.type == "cloze":
         return cloze.plain_text(card.field("text"))
+    if card.type in ("order", "match"):
+        parts = [*card.steps, *(t for p in card.pairs for t in (p.left, p.right))]
+        return "\n".join((card.field("question"), *parts))
     return card.field("question" if card.is_question else "front")
 
 
