@@ -213,6 +213,8 @@ def test_preview_shows_weight_against_share_and_the_gaps(project: Path) -> None:
     page = (project / "site" / "alpha" / "index.html").read_text(encoding="utf-8")
     section = page[page.index('<section class="pv-coverage">'):]
     assert "Exam EX-alpha · guide 2 (2026-01-01) · 4 questions · 2 objectives with no question" in section
+    assert ('<p class="pv-mix">question mix of all 4 questions: 4 single response, 0 multiple '
+            "response (0%), 0 order, 0 match</p>") in section
     assert '<tr class="pv-off"><td>1 Data</td><td>30%' in section
     assert "<td>75%" in section and "<td>50%" in section
     gap_rows = re.findall(r'<tr class="pv-gap"><td>([^<]*)</td>', section)
