@@ -115,8 +115,9 @@ def test_coverage_text_lists_gaps_first_and_flags_sections_off_weight(project: P
     lines = out.splitlines()
     assert lines[0] == ("beta: exam EX-beta, guide 2 (2026-01-01): 4 questions, "
                         "6 notes linked to objectives")
-    assert lines[1].startswith("  gaps (no question, or fewer than 3 notes):")
-    gaps = lines[2:lines.index(next(x for x in lines if x.lstrip().startswith("section")))]
+    assert lines[1].startswith("  question mix of all 4 questions: 4 single response,")
+    assert lines[3].startswith("  gaps (no question, or fewer than 3 notes):")
+    gaps = lines[4:lines.index(next(x for x in lines if x.lstrip().startswith("section")))]
     assert [g.split()[0] for g in gaps] == ["1.2", "2.1"]
     # 75 % of the questions against a weight of 30 %: more than 40 % away. 50 % vs 35-45 %: not.
     assert next(x for x in lines if x.startswith("  1 Data")).endswith("  <- off weight")
@@ -212,6 +213,8 @@ def test_preview_shows_weight_against_share_and_the_gaps(project: Path) -> None:
     page = (project / "site" / "alpha" / "index.html").read_text(encoding="utf-8")
     section = page[page.index('<section class="pv-coverage">'):]
     assert "Exam EX-alpha · guide 2 (2026-01-01) · 4 questions · 2 objectives with no question" in section
+    assert ('<p class="pv-mix">question mix of all 4 questions: 4 single response, 0 multiple '
+            "response (0%), 0 order, 0 match</p>") in section
     assert '<tr class="pv-off"><td>1 Data</td><td>30%' in section
     assert "<td>75%" in section and "<td>50%" in section
     gap_rows = re.findall(r'<tr class="pv-gap"><td>([^<]*)</td>', section)

@@ -21,7 +21,8 @@ def test_every_yaml_file_has_a_modeline_to_the_right_schema(path: Path) -> None:
     match = MODELINE.match(path.read_text(encoding="utf-8").splitlines()[0])
     assert match, "first line must be the yaml-language-server schema modeline"
     target = (path.parent / match.group(1)).resolve()
-    expected = {"deck.yaml": "deck.schema.json", "sources.yaml": "sources.schema.json"}.get(
+    expected = {"deck.yaml": "deck.schema.json", "sources.yaml": "sources.schema.json",
+                "lint.yaml": "lint.schema.json"}.get(
         path.name, "cards.schema.json")
     assert target == ROOT / "schema" / expected
 

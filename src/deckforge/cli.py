@@ -170,12 +170,17 @@ def list_(obj: Context, fmt: str) -> None:
 def coverage(obj: Context, deck_ids: tuple[str, ...], fmt: str) -> None:
     """How each deck covers its exam's guide (decks with `exam:` in deck.yaml).
 
-    Per section: its weight, the notes and questions (choice cards) that link its objectives,
-    and its share of the deck's questions next to its weight ("off weight" when more than 40 %
-    away). Per objective: notes and questions. Objectives with no question or fewer than 3
-    notes are listed first as gaps. JSON: {"decks": {DECK: {"exam", "guide", "notes",
-    "questions", "sections": [{"id", "name", "weight", "notes", "questions", "share",
-    "objectives": [{"id", "text", "notes", "questions"}]}]}}}.
+    Per section: its weight, the notes and questions (choice, order and match items) that link
+    its objectives, and its share of the deck's questions next to its weight ("off weight" when
+    more than 40 % away). Per objective: notes and questions. Objectives with no question or
+    fewer than 3 notes are listed first as gaps. Per deck, the question mix of all its
+    questions: single and multiple response, order and match items, how many carry a fenced
+    code block, the median stem length in words, and the case studies with their questions.
+    JSON: {"decks": {DECK: {"exam", "guide", "notes", "questions", "sections": [{"id", "name",
+    "weight", "notes", "questions", "share", "objectives": [{"id", "text", "notes",
+    "questions"}]}], "mix": {"questions", "single", "multiple", "order", "match",
+    "multiple_share", "code", "code_share", "median_stem_words", "cases": [{"id", "title",
+    "questions"}]}}}} (shares in percent).
     """
     from .coverage import as_json, as_text, deck_coverage
     from .load.project import load_project

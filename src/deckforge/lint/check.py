@@ -11,8 +11,10 @@ from .. import cloze
 from ..coverage import MIN_NOTES, deck_coverage
 from ..errors import DeckforgeError, DeckforgeErrors, did_you_mean, display_path
 from ..load.project import validate_paths
-from ..load.pyyaml import RawDocument, load_yaml
+from ..load.pyyaml import RawDocument
 from ..model import Card, Deck, Project
+from .exam import ABSOLUTE_HINT, Issue, absolute_message, count_absolutes, question_issues, steps_issue
+from .positions import Positions
 from .rules import RULES, Finding, LintConfig, load_config
 from .text import (
     COMMON_WORD,
@@ -32,39 +34,12 @@ from .text import (
 )
 
 
-class _Positions:
-    """Field positions of cards, read lazily: only files with findings are parsed again."""
-
-    def __init__(self) -> None:
-        self.docs: dict[Path, RawDocument | None] = {}
-        self.index: dict[Path, dict[tuple[int, int], int]] = {}
-
-    def doc(self, path: Path) -> RawDocument | None:
-        if path not in self.docs:
-            doc, _ = load_yaml(path)
-            self.docs[path] = doc
-            cards = doc.data.get("cards") if doc is not None and isinstance(doc.data, dict) else None
-            self.index[path] = {doc.position(("cards", i)): i
-                                for i in range(len(cards))} if doc and isinstance(cards, list) else {}
-        return self.docs[path]
-
-    def of(self, card: Card, name: str, item: int | None = None) -> tuple[int, int]:
-        """Where field ``name`` of ``card`` is written (its ``item``-th entry, for a list)."""
-        doc = self.doc(card.path)
-        i = self.index.get(card.path, {}).get((card.line, card.col))
-        if doc is None or i is None:
-            return card.line, card.col
-        if item is not None:
-            return doc.position(("cards", i, name, item))
-        return doc.key_position(("cards", i, name))
-
-
 class _Linter:
     def __init__(self, project: Project, config: LintConfig, today: dt.date) -> None:
         self.project = project
         self.config = config
         self.today = today
-        self.positions = _Positions()
+        self.positions = Positions()
         self.findings: set[Finding] = set()
         self.margins: dict[tuple[str, int, int], tuple[float, bool] | None] = {}
         """Per choice card: what ``key_margin`` says of it."""
@@ -84,6 +59,7 @@ class _Linter:
     def run(self) -> list[Finding]:
         # A library card included by several decks is one card: checked, and compared, once.
         cards: dict[tuple[str, int, int], Card] = {}
+        exam_checked: set[tuple[str, int, int]] = set()
         for deck in self.project.decks:
             for card in deck.cards:
                 if card.location not in cards:
@@ -92,6 +68,8 @@ class _Linter:
             self.longest_share(deck)
             self.empty_files(deck)
             self.objectives(deck)
+            if deck.exam is not None:
+                self.exam_rules(deck, exam_checked)
         self.duplicates(list(cards.values()))
         self.patterns([c for c in cards.values() if c.type == "choice"])
         return sorted(self.findings)
@@ -126,6 +104,8 @@ class _Linter:
             self.cloze(card)
         if card.type == "choice":
             self.choice(card)
+        if card.type == "order" and (issue := steps_issue(card.steps, cfg.longest_option_percent)):
+            self.issue(card, issue)
         if not card.sources:
             self.add(card, "missing-source", (card.line, card.col), f"card `{card.id}` has no `source`",
                      "add source: <name>#<section>, as listed in decks/sources.yaml")
@@ -179,17 +159,41 @@ class _Linter:
         limit = self.config.longest_share_percent
         if len(counted) < MIN_SHARE_QUESTIONS or len(longest) * 100 <= limit * len(counted):
             return
-        meta = deck.folder / "deck.yaml"
-        doc = self.positions.doc(meta)
-        line, col = doc.key_position(("id",)) if doc is not None else (1, 1)
         share = round(100 * len(longest) / len(counted))
         examples = ", ".join(f"`{c.id}`" for c in longest[:3]) + (", ..." if len(longest) > 3 else "")
-        self.findings.add(Finding(
-            str(meta), line, col, rule,
+        self.deck_finding(
+            deck, rule,
             f"in {len(longest)} of {len(counted)} questions of deck `{deck.id}` ({share}%, more "
             f"than {limit}%) the right option is the longest, e.g. {examples}",
             "learners learn to pick the longest option: give the longest length to a wrong "
-            "option as often as to the right one"))
+            "option as often as to the right one")
+
+    def issue(self, card: Card, issue: Issue) -> None:
+        self.add(card, issue.rule, self.positions.of(card, issue.field, issue.item), issue.message,
+                 issue.hint)
+
+    def deck_finding(self, deck: Deck, rule: str, message: str, hint: str) -> None:
+        """A finding on the deck as a whole, at the `id` of its deck.yaml."""
+        meta = deck.folder / "deck.yaml"
+        doc = self.positions.doc(meta)
+        line, col = doc.key_position(("id",)) if doc is not None else (1, 1)
+        self.findings.add(Finding(str(meta), line, col, rule, message, hint))
+
+    def exam_rules(self, deck: Deck, checked: set[tuple[str, int, int]]) -> None:
+        """The rules for exam decks: on each question once (a shared one in its first exam
+        deck), then absolute words over the deck's questions (those that ignore it left out)."""
+        questions = [c for c in deck.cards if c.is_question]
+        for card in questions:
+            if card.location not in checked:
+                checked.add(card.location)
+                for issue in question_issues(card.field("question"), card.choices, card.answer):
+                    self.issue(card, issue)
+        rule = "absolute-distractors"
+        count = count_absolutes((c.choices, c.answer) for c in questions
+                                if c.type == "choice" and rule not in c.lint_ignore)
+        message = absolute_message(deck.id, count, self.config.absolute_ratio_percent)
+        if message is not None and rule not in self.config.disable:
+            self.deck_finding(deck, rule, message, ABSOLUTE_HINT)
 
     def objectives(self, deck: Deck) -> None:
         """Objectives of the deck's exam that its cards leave untaught or thinly taught."""

@@ -47,6 +47,17 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("all-of-the-above", "an option such as \"all of the above\", \"none of the above\" or "
          "\"both A and B\": answerable by elimination, and meaningless once options are "
          "shuffled"),
+    Rule("bold-constraint", "a question stem in an exam deck bolds a phrase (**…** or __…__): "
+         "exams do not mark the deciding constraint, the candidate must find it"),
+    Rule("absolute-distractors", "in an exam deck, distractors carry absolute words (never, "
+         "only, cannot, always, must) more than absolute_ratio_percent as often as keys, with "
+         "5 or more such distractors (reported once, at deck.yaml): a test-wise candidate "
+         "strikes them out"),
+    Rule("self-disqualifying-gloss", "in an exam deck, a wrong option's aside (in parentheses, "
+         "after a dash or a comma) says the opposite of a constraint its stem states (seconds "
+         "against \"results within 24 hours\"): the option rules itself out"),
+    Rule("longest-step", "an ordering item one of whose steps is longer than every other and "
+         "more than longest_option_percent of their mean length: the detailed step stands out"),
     Rule("cloze-multi-fact", "a cloze card hides more than one fact: one deletion holding a list "
          "(3 or more items, or Markdown list lines) or a name with its weight or number "
          "(\"Modeling — 36%\"), or deletions of one number that together hide a list or a "
@@ -113,12 +124,13 @@ class LintConfig:
     longest_option_percent: int = 150
     longest_share_percent: int = 35
     near_duplicate_percent: int = 20
+    absolute_ratio_percent: int = 200
     disable: frozenset[str] = field(default_factory=frozenset)
 
 
 _SETTINGS = ("max_answer_words", "max_list_items", "max_clozes", "min_choices",
              "stale_after_months", "longest_option_percent", "longest_share_percent",
-             "near_duplicate_percent")
+             "near_duplicate_percent", "absolute_ratio_percent")
 
 
 

@@ -19,13 +19,18 @@ will shall may might must has have had there their they them you your i we our s
 
 
 def question_text(card: Card) -> str:
+    """What a card asks; for order and match items, whose stems are often alike ("Put the steps
+    in order."), the stem with the steps or pairs."""
     if card.type == "cloze":
         return cloze.plain_text(card.field("text"))
-    return card.field("question" if card.type == "choice" else "front")
+    if card.type in ("order", "match"):
+        parts = [*card.steps, *(t for p in card.pairs for t in (p.left, p.right))]
+        return "\n".join((card.field("question"), *parts))
+    return card.field("question" if card.is_question else "front")
 
 
 def question_field(card: Card) -> str:
-    return {"cloze": "text", "choice": "question"}.get(card.type, "front")
+    return "question" if card.is_question else {"cloze": "text"}.get(card.type, "front")
 
 
 # --- Options of choice questions -----------------------------------------------------------------
@@ -33,7 +38,7 @@ def question_field(card: Card) -> str:
 _MARKUP = re.compile(r"[*_`]+")
 
 
-def _length(option: str) -> int:
+def option_length(option: str) -> int:
     """An option's length as a learner sees it: Markdown marks dropped, spaces collapsed."""
     return len(" ".join(_MARKUP.sub("", option).split()))
 
@@ -42,7 +47,7 @@ def key_margin(card: Card) -> tuple[float, bool] | None:
     """For a choice card with right and wrong options: (how many times longer the right
     option(s) are than the mean of the wrong ones, whether a right option is strictly the
     longest of all); None when there is nothing to compare."""
-    lengths = [_length(c) for c in card.choices]
+    lengths = [option_length(c) for c in card.choices]
     right = [lengths[i] for i in sorted(set(card.answer)) if i < len(lengths)]
     wrong = [n for i, n in enumerate(lengths) if i not in card.answer]
     if not right or not wrong:
