@@ -162,6 +162,58 @@ SAMPLE_FILES: dict[str, str] = {
             choices: [Alpha, Beta]
             answer: 1
     """,
+    "items.yaml": r"""
+        subdeck: Items
+        tags: [sample]
+        cases:
+          acme:
+            title: Acme Retail
+            text: |
+              Acme sells garden tools online and retrains its demand model **weekly**.
+
+              | Store | Orders per day |
+              |-------|----------------|
+              | Web   | 12000          |
+              | App   | 3000           |
+        cards:
+          - id: choice-case
+            type: choice
+            case: acme
+            question: Which two changes cut Acme's retraining cost? Use `weekly` as the baseline.
+            choices:
+              - text: Retrain only when the inputs change
+                why: Change-triggered retraining skips the weeks nothing changed.
+              - text: Double the instance size
+                why: Bigger machines cost more per hour.
+              - text: |
+                  Train on a sample:
+                  ```python
+                  df = df.sample(frac=0.1, random_state=0)
+                  if True:
+                      print("keep indentation")
+                  ```
+                why: A representative sample trains faster.
+              - Retrain daily
+            answer: [0, 2]
+            explanation: Both reduce compute without hurting accuracy much.
+          - id: order-steps
+            type: order
+            question: Put the steps of a model release in order.
+            steps:
+              - Collect and label data
+              - Train the candidate model
+              - Evaluate against the baseline
+              - Deploy behind a canary
+            explanation: Evaluate before any traffic sees the model.
+          - id: match-services
+            type: match
+            question: Match each service to its use.
+            pairs:
+              - {left: S3, right: Object storage}
+              - {left: SageMaker Pipelines, right: ML workflow orchestration}
+              - {left: Glue, right: ETL jobs}
+            explanation: Each service has one main job here.
+    """,
 }
 
 # Kept out of the YAML above only to keep source lines short.
@@ -193,6 +245,9 @@ SAMPLE_TEXTS = {
     "choice-multi": "are drift signals?",
     "choice-single": "Pick one.",
     "shared-image": "A shared card with its own image",
+    "choice-case": "cut Acme's retraining cost",
+    "order-steps": "Put the steps of a model release",
+    "match-services": "Match each service to its use.",
 }
 """A piece of visible text of every sample card (by card id)."""
 
