@@ -263,3 +263,55 @@ def make_sample_deck(root: Path, deck_id: str = "sample") -> Path:
     (library / "img").mkdir()
     (library / "img" / "lib.png").write_bytes(png_bytes(2, 2, (200, 60, 40)))
     return folder
+
+# Exam items of every new kind, answered in Chromium (tests/preview/test_answer_browser.py) and
+# in the real desktop reviewer (tests/desktop/).
+ITEMS = """
+cases:
+  shop:
+    title: Shop
+    text: |
+      A shop retrains **weekly**.
+
+      | Store | Orders |
+      |-------|--------|
+      | Web   | 12000  |
+cards:
+  - id: one
+    type: choice
+    question: Which metric watches input drift?
+    choices:
+      - text: PSI
+        why: Compares input distributions.
+      - text: Accuracy
+        why: Needs labels, which arrive late.
+      - Latency
+    answer: 0
+  - id: two
+    type: choice
+    case: shop
+    question: Which two cut the retraining cost?
+    choices:
+      - Retrain only on drift
+      - Double the instances
+      - |
+        Sample the data:
+        ```python
+        df = df.sample(frac=0.1)
+        if big:
+            df = df.head(1000)  # a long comment that makes this line wider than a phone screen is
+        ```
+      - Retrain daily
+    answer: [0, 2]
+  - id: order
+    type: order
+    question: Put the release steps in order.
+    steps: [Collect data, Train model, Evaluate model, Deploy canary]
+  - id: match
+    type: match
+    question: Match each service to its use.
+    pairs:
+      - {left: S3, right: Object storage}
+      - {left: Glue, right: ETL jobs}
+      - {left: Pipelines, right: Orchestration}
+"""

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from helpers import collection, env_with_epoch, import_apkg, make_deck, run
+from helpers import ITEMS, collection, env_with_epoch, import_apkg, make_deck, run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,55 +26,6 @@ pytestmark = [
                        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
 ]
 
-ITEMS = """
-cases:
-  shop:
-    title: Shop
-    text: |
-      A shop retrains **weekly**.
-
-      | Store | Orders |
-      |-------|--------|
-      | Web   | 12000  |
-cards:
-  - id: one
-    type: choice
-    question: Which metric watches input drift?
-    choices:
-      - text: PSI
-        why: Compares input distributions.
-      - text: Accuracy
-        why: Needs labels, which arrive late.
-      - Latency
-    answer: 0
-  - id: two
-    type: choice
-    case: shop
-    question: Which two cut the retraining cost?
-    choices:
-      - Retrain only on drift
-      - Double the instances
-      - |
-        Sample the data:
-        ```python
-        df = df.sample(frac=0.1)
-        if big:
-            df = df.head(1000)  # a long comment that makes this line wider than a phone screen is
-        ```
-      - Retrain daily
-    answer: [0, 2]
-  - id: order
-    type: order
-    question: Put the release steps in order.
-    steps: [Collect data, Train model, Evaluate model, Deploy canary]
-  - id: match
-    type: match
-    question: Match each service to its use.
-    pairs:
-      - {left: S3, right: Object storage}
-      - {left: Glue, right: ETL jobs}
-      - {left: Pipelines, right: Orchestration}
-"""
 
 # The reviewer's way of showing a side (tests/preview/test_browser.py explains it).
 REVIEWER_SHOW = """html => {
