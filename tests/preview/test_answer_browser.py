@@ -302,3 +302,31 @@ def test_front_and_back_agree_on_the_options_shown(sides: dict[str, tuple[str, s
                                        ".replace('✓', '').trim())")
     assert front == back
     r.close()
+
+
+def test_the_preview_answers_items_as_anki_would(tmp_path: Path, browser: Any) -> None:
+    """The preview shows each card's front and back on one page: picking on the front fills in
+    the back beside it, with the verdict."""
+    make_deck(tmp_path, "items", {"items.yaml": ITEMS})
+    result = run(tmp_path, "preview", "--out", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((tmp_path / "site" / "items" / "index.html").as_uri())
+    note = page.locator("#card-two")
+    assert note.locator(".verdict").count() == 0
+    note.locator(".pv-front li.choice", has_text="Retrain only on drift").click()
+    assert note.locator(".pv-back .verdict").inner_text() == "Partly correct (1 of 2)"
+    note.locator(".pv-front li.choice", has_text="Sample the data").click()
+    assert note.locator(".pv-back .verdict").inner_text() == "Correct"
+    assert note.locator(".pv-back li.choice.picked").count() == 2
+    order = page.locator("#card-order")
+    for step in ("Train model", "Collect data", "Evaluate model", "Deploy canary"):
+        order.locator(".pv-front li.step", has_text=step).click()
+    assert order.locator(".pv-back .verdict").inner_text() == "Partly correct (2 of 4: positions 3 and 4)"
+    match = page.locator("#card-match")
+    match.locator(".pv-front li.left").nth(0).locator("button.match-pick").nth(0).click()
+    assert match.locator(".pv-back .verdict").count() == 1
+    page.close()
+    assert problems == []

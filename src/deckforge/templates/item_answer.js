@@ -269,6 +269,10 @@
       forget(key);
       addClass(card, "df-answerable");
       DF.active = KINDS[kind][0](card, key);
+      // Keys answer the card last shown or last tapped (a page may show many, as the preview).
+      card.addEventListener("click", (function (keys) {
+        return function () { DF.active = keys; };
+      })(DF.active));
     } else {
       var back = (function (c, k, show) {
         return function () {
@@ -290,8 +294,7 @@
       var t = ev.target && ev.target.tagName;
       if (ev.ctrlKey || ev.metaKey || ev.altKey || t === "INPUT" || t === "TEXTAREA") return;
       var k = "123456789".indexOf(ev.key);
-      var front = document.querySelector(".df-answerable");
-      if (k < 0 || !DF.active || !front || !document.body.contains(front)) return;
+      if (k < 0 || !DF.active || !document.querySelector(".df-answerable")) return;
       ev.preventDefault();
       DF.active(k);
     });
