@@ -21,11 +21,11 @@ will shall may might must has have had there their they them you your i we our s
 def question_text(card: Card) -> str:
     if card.type == "cloze":
         return cloze.plain_text(card.field("text"))
-    return card.field("question" if card.type == "choice" else "front")
+    return card.field("question" if card.is_question else "front")
 
 
 def question_field(card: Card) -> str:
-    return {"cloze": "text", "choice": "question"}.get(card.type, "front")
+    return "text" if card.type == "cloze" else "question" if card.is_question else "front"
 
 
 # --- Options of choice questions -----------------------------------------------------------------
