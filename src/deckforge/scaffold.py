@@ -25,8 +25,8 @@ _SKELETONS = {
     "reversible": "type: reversible\nfront: TODO term\nback: TODO definition\n",
     "cloze": 'type: cloze\ntext: "TODO a sentence with the {{c1::hidden part}} marked"\n',
     "choice": ("type: choice\nquestion: TODO scenario and question\nchoices:\n"
-               "  - TODO correct option\n  - TODO wrong option\n  - TODO wrong option\n"
-               "  - TODO wrong option\nanswer: 0\nexplanation: TODO why the answer is right "
+               "  - TODO correct option\n  - TODO first wrong option\n  - TODO second wrong option\n"
+               "  - TODO third wrong option\nanswer: 0\nexplanation: TODO why the answer is right "
                "and the others are worse\n"),
 }
 _TRAILER = ("# source: <name>#<section>    (listed in decks/sources.yaml)\n"
