@@ -2,11 +2,13 @@
    presses 1-9): one option, or N for "Choose N"; steps in sequence (tap again to undo); a
    right-hand item for each left-hand one. The back marks what was picked and says how it went.
    Without JavaScript nothing here runs: the front is a plain question, the back the key.
-   The pick must survive the flip. Anki desktop shows the back in the same page (a window
-   property holds the pick); other clients may load the back as a new page, where only
-   sessionStorage survives. Like the community's persistence scripts, the pick goes to both,
-   and the back reads the page's own copy first. The front clears it when it shows, so a pick
-   never outlives its review. Card text is only read (textContent) and moved or cloned as
+   The pick must survive the flip. Anki desktop shows the back in the same page, so an object
+   on the window holds it; other clients (AnkiDroid) may load the back as a new page, where only
+   sessionStorage survives. The community's anki-persistence script picks one of the two
+   (sessionStorage where the object exists, else a property of an object the desktop keeps);
+   here the pick goes to both and the back reads the page's own copy first, so the desktop never
+   depends on storage and a storage that throws only costs the new-page case. The front clears
+   the pick when it shows, so a pick never outlives its review. Card text is only read (textContent) and moved or cloned as
    nodes: nothing here writes HTML. One page may run this for many cards (Anki desktop keeps
    the page; the preview shows many cards), so everything lives in this function or on one
    window object, and no top-level let/const. Written for old WebViews. */
