@@ -266,6 +266,11 @@ def test_items_fit_and_targets_are_big_enough(sides: dict[str, tuple[str, str]],
             assert pre[0] == "pre" and "mono" in pre[1].lower() and pre[2] == "auto"
             assert pre[3]  # the long line scrolls inside the block; the page does not
             assert "\n    df = df.head(1000)" in pre[4]
+            # The option holding the code stays beside its letter.
+            tops = page.evaluate("""() => { const li = [...document.querySelectorAll('li.choice')]
+              .find(l => l.querySelector('pre')); return [li.querySelector('.letter')
+              .getBoundingClientRect().top, li.querySelector('.choice-text').getBoundingClientRect().top]; }""")
+            assert abs(tops[0] - tops[1]) < 20, tops
             assert page.locator("details.case table").count() == 1
             assert page.locator("details.case[open]").count() == 1
             page.click("details.case > summary")  # folds away on a tap
@@ -325,6 +330,9 @@ def test_the_preview_answers_items_as_anki_would(tmp_path: Path, browser: Any) -
     for step in ("Train model", "Collect data", "Evaluate model", "Deploy canary"):
         order.locator(".pv-front li.step", has_text=step).click()
     assert order.locator(".pv-back .verdict").inner_text() == "Partly correct (2 of 4: positions 3 and 4)"
+    order.locator(".pv-front li.step", has_text="Deploy canary").click()  # undo: shown afresh
+    assert order.locator(".pv-back .your-order-box").count() == 1
+    assert order.locator(".pv-back .your-order li").count() == 3
     match = page.locator("#card-match")
     match.locator(".pv-front li.left").nth(0).locator("button.match-pick").nth(0).click()
     assert match.locator(".pv-back .verdict").count() == 1

@@ -205,7 +205,7 @@
 
   function backOrder(card, seq) {
     var keys = children(card.querySelector("ol.steps-key"), "step-key"), good = [];
-    var old = card.querySelector("ol.your-order");
+    var old = card.querySelector(".your-order-box");  // shown before (the preview re-shows)
     if (old) old.parentNode.removeChild(old);
     var yours = document.createElement("ol");
     yours.className = "your-order";
