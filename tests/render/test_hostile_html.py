@@ -223,6 +223,14 @@ def test_only_the_item_templates_have_a_script() -> None:
     assert "{{" not in script and "}}" not in script
     assert "[sound:" not in script and "[anki:" not in script
     assert "innerHTML" not in script and "eval" not in script
+    # Anki desktop keeps one page for a whole session and runs each side's script again in it:
+    # a top-level let/const would throw "already declared" on the next card. Each file is one
+    # function expression run at once, with var inside (old WebViews know no let either).
+    body = script.removeprefix("<script>\n").removesuffix("</script>\n")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\])*\"", "", body, flags=re.S)
+    assert not re.search(r"\b(let|const|class)\s", code)
+    assert code.strip().startswith("(function () {") and code.strip().endswith("})();")
+    assert code.count("\n(function () {") + code.startswith("(function () {") == 2
 
 
 def test_the_choice_card_ends_with_the_template_script(
