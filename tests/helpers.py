@@ -162,6 +162,58 @@ SAMPLE_FILES: dict[str, str] = {
             choices: [Alpha, Beta]
             answer: 1
     """,
+    "items.yaml": r"""
+        subdeck: Items
+        tags: [sample]
+        cases:
+          acme:
+            title: Acme Retail
+            text: |
+              Acme sells garden tools online and retrains its demand model **weekly**.
+
+              | Store | Orders per day |
+              |-------|----------------|
+              | Web   | 12000          |
+              | App   | 3000           |
+        cards:
+          - id: choice-case
+            type: choice
+            case: acme
+            question: Which two changes cut Acme's retraining cost? Use `weekly` as the baseline.
+            choices:
+              - text: Retrain only when the inputs change
+                why: Change-triggered retraining skips the weeks nothing changed.
+              - text: Double the instance size
+                why: Bigger machines cost more per hour.
+              - text: |
+                  Train on a sample:
+                  ```python
+                  df = df.sample(frac=0.1, random_state=0)
+                  if True:
+                      print("keep indentation")
+                  ```
+                why: A representative sample trains faster.
+              - Retrain daily
+            answer: [0, 2]
+            explanation: Both reduce compute without hurting accuracy much.
+          - id: order-steps
+            type: order
+            question: Put the steps of a model release in order.
+            steps:
+              - Collect and label data
+              - Train the candidate model
+              - Evaluate against the baseline
+              - Deploy behind a canary
+            explanation: Evaluate before any traffic sees the model.
+          - id: match-services
+            type: match
+            question: Match each service to its use.
+            pairs:
+              - {left: S3, right: Object storage}
+              - {left: SageMaker Pipelines, right: ML workflow orchestration}
+              - {left: Glue, right: ETL jobs}
+            explanation: Each service has one main job here.
+    """,
 }
 
 # Kept out of the YAML above only to keep source lines short.
@@ -193,6 +245,9 @@ SAMPLE_TEXTS = {
     "choice-multi": "are drift signals?",
     "choice-single": "Pick one.",
     "shared-image": "A shared card with its own image",
+    "choice-case": "cut Acme's retraining cost",
+    "order-steps": "Put the steps of a model release",
+    "match-services": "Match each service to its use.",
 }
 """A piece of visible text of every sample card (by card id)."""
 
@@ -213,3 +268,54 @@ def make_sample_deck(root: Path, deck_id: str = "sample") -> Path:
 def dist_files(dist: Path) -> dict[str, bytes]:
     """Every file under ``dist`` (sub-folders too: dist/practice/), by path relative to it."""
     return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+# Exam items of every new kind, answered in Chromium (tests/preview/test_answer_browser.py) and
+# in the real desktop reviewer (tests/desktop/).
+ITEMS = """
+cases:
+  shop:
+    title: Shop
+    text: |
+      A shop retrains **weekly**.
+
+      | Store | Orders |
+      |-------|--------|
+      | Web   | 12000  |
+cards:
+  - id: one
+    type: choice
+    question: Which metric watches input drift?
+    choices:
+      - text: PSI
+        why: Compares input distributions.
+      - text: Accuracy
+        why: Needs labels, which arrive late.
+      - Latency
+    answer: 0
+  - id: two
+    type: choice
+    case: shop
+    question: Which two cut the retraining cost?
+    choices:
+      - Retrain only on drift
+      - Double the instances
+      - |
+        Sample the data:
+        ```python
+        df = df.sample(frac=0.1)
+        if big:
+            df = df.head(1000)  # a long comment that makes this line wider than a phone screen is
+        ```
+      - Retrain daily
+    answer: [0, 2]
+  - id: order
+    type: order
+    question: Put the release steps in order.
+    steps: [Collect data, Train model, Evaluate model, Deploy canary]
+  - id: match
+    type: match
+    question: Match each service to its use.
+    pairs:
+      - {left: S3, right: Object storage}
+      - {left: Glue, right: ETL jobs}
+      - {left: Pipelines, right: Orchestration}
+"""

@@ -32,7 +32,7 @@ def test_appends_after_the_last_card_keeping_every_byte(tmp_path: Path) -> None:
     assert text.splitlines()[8] == "  - id: topic-2"
 
 
-@pytest.mark.parametrize("card_type", ["basic", "reversible", "cloze", "choice"])
+@pytest.mark.parametrize("card_type", ["basic", "reversible", "cloze", "choice", "order", "match"])
 def test_skeleton_is_valid_and_lint_flags_the_todos(tmp_path: Path, card_type: str) -> None:
     make_deck(tmp_path, "d", {})
     assert run(tmp_path, "new", "d", "--type", card_type).exit_code == 0

@@ -333,7 +333,7 @@ def lint(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str,
 
 @main.command()
 @click.argument("deck")
-@click.option("--type", "card_type", type=click.Choice(["basic", "reversible", "cloze", "choice"]),
+@click.option("--type", "card_type", type=click.Choice(["basic", "reversible", "cloze", "choice", "order", "match"]),
               default="basic", show_default=True, help="Card type of the skeleton.")
 @click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
               help="Card file to append to, relative to the deck folder (created if missing). "

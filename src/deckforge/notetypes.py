@@ -33,9 +33,9 @@ class Template:
     requires: tuple[str, tuple[int, ...]] = ("all", (0,))
     """When a note has this card: when "all" or "any" of these fields (by index) are not empty,
     as genanki works it out from the front template (a test compares the two)."""
-    script: str = ""
-    """A script in templates/ that both sides end with, inline: it travels and updates with the
-    note type itself, and no card field ever becomes part of it."""
+    scripts: tuple[str, ...] = ()
+    """Scripts in templates/ that both sides end with, inline in one element: they travel and
+    update with the note type itself, and no card field ever becomes part of them."""
 
     @property
     def qfmt(self) -> str:
@@ -46,9 +46,16 @@ class Template:
         return _template(self.back) + self.script_html
 
     @property
+    def script(self) -> str:
+        """The names of the scripts, e.g. "choice_shuffle.js + item_answer.js" ("" for none)."""
+        return " + ".join(self.scripts)
+
+    @property
     def script_html(self) -> str:
         """The ``<script>`` element both sides end with, or "" without a script."""
-        return f"<script>\n{_template(self.script)}</script>\n" if self.script else ""
+        if not self.scripts:
+            return ""
+        return "<script>\n" + "".join(_template(name) for name in self.scripts) + "</script>\n"
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,9 @@ class NoteType:
         return hashlib.sha256(blob).hexdigest()
 
 
+# The daily shuffle, then answering on the card (choice, order and match cards).
+_ITEM_SCRIPTS = ("choice_shuffle.js", "item_answer.js")
+
 NOTE_TYPES: dict[str, NoteType] = {
     nt.key: nt
     for nt in (
@@ -104,7 +114,17 @@ NOTE_TYPES: dict[str, NoteType] = {
         NoteType("choice", 1, "deckforge Multiple choice",
                  ("Question", "Choices", "Answer", "ChoicesMarked", "Explanation", "Source"),
                  (Template("Card 1", "choice_front.html", "choice_back.html", ("any", (0, 1)),
-                           script="choice_shuffle.js"),)),
+                           scripts=_ITEM_SCRIPTS),)),
+        # Exam items of their own kinds (issue 22): new note types, so the choice note type
+        # keeps its fields (a changed field list would make Anki copy it, see DESIGN.md §2).
+        NoteType("order", 1, "deckforge Ordering",
+                 ("Question", "Steps", "Answer", "Explanation", "Source"),
+                 (Template("Card 1", "order_front.html", "order_back.html", ("any", (0, 1)),
+                           scripts=_ITEM_SCRIPTS),)),
+        NoteType("match", 1, "deckforge Matching",
+                 ("Question", "Pairs", "Answer", "Explanation", "Source"),
+                 (Template("Card 1", "match_front.html", "match_back.html", ("any", (0, 1)),
+                           scripts=_ITEM_SCRIPTS),)),
     )
 }
 

@@ -28,6 +28,14 @@ _SKELETONS = {
                "  - TODO correct option\n  - TODO wrong option 1\n  - TODO wrong option 2\n"
                "  - TODO wrong option 3\nanswer: 0\nexplanation: TODO why the answer is right "
                "and the others are worse\n"),
+    "order": ("type: order\nquestion: TODO what to put in order\nsteps:  # in the correct order\n"
+              "  - TODO first step\n  - TODO second step\n  - TODO third step\n"
+              "explanation: TODO why this order\n"),
+    "match": ("type: match\nquestion: TODO what to match\npairs:\n"
+              "  - {left: TODO first item, right: TODO its match}\n"
+              "  - {left: TODO second item, right: TODO its match too}\n"
+              "  - {left: TODO third item, right: TODO the third match}\n"
+              "explanation: TODO why these belong together\n"),
 }
 _TRAILER = ("# source: <name>#<section>    (listed in decks/sources.yaml)\n"
             "# as_of: YYYY-MM-DD           (for facts that go stale)\n")

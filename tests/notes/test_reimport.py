@@ -188,7 +188,7 @@ def test_shuffling_choice_template_updates_in_place_and_keeps_history(
     read = notetypes._template
     choice = notetypes.NOTE_TYPES["choice"]
     monkeypatch.setitem(notetypes.NOTE_TYPES, "choice", dataclasses.replace(
-        choice, templates=tuple(dataclasses.replace(t, script="") for t in choice.templates)))
+        choice, templates=tuple(dataclasses.replace(t, scripts=()) for t in choice.templates)))
     monkeypatch.setattr(notetypes, "_template", lambda name: read(name).replace(
         '<span class="answer-letters">{{Answer}}</span>', "{{Answer}}"))
     make_deck(tmp_path, "demo", {"cards.yaml": CARDS})

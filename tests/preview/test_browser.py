@@ -87,14 +87,14 @@ def test_deck_page_fits_and_shows_every_card(site: Path, browser: object, tmp_pa
     page.screenshot(path=str(tmp_path / f"sample-{width}-{theme}.png"), full_page=True)  # type: ignore[attr-defined]
     m = page.evaluate(MEASURE)  # type: ignore[attr-defined]
     assert m["scrollWidth"] <= m["innerWidth"], f"page scrolls sideways at {width}px"
-    assert m["faces"] == 24
+    assert m["faces"] == 30
     assert m["emptyFaces"] == []
     assert m["overflowingFaces"] == []
     assert m["images"] == 11 and m["brokenImages"] == []
     for card_id, text in SAMPLE_TEXTS.items():
         assert text in m["text"], card_id
     assert m["backgrounds"] == [DARK_BG if theme == "dark" else LIGHT_BG]
-    assert m["nightMode"] == (24 if theme == "dark" else 0)
+    assert m["nightMode"] == (30 if theme == "dark" else 0)
     page.close()  # type: ignore[attr-defined]
 
 
@@ -124,7 +124,7 @@ def test_search_filters_by_text_and_tag(site: Path, browser: object) -> None:
     assert len(visible()) == 5
     page.click(".pv-tag[data-tag='pair']")  # type: ignore[attr-defined]
     assert visible() == ["card-reversible-long"]
-    assert page.inner_text("#pv-count") == "1 of 8 cards"  # type: ignore[attr-defined]
+    assert page.inner_text("#pv-count") == "1 of 11 cards"  # type: ignore[attr-defined]
     page.fill("#pv-q", "no such words")  # type: ignore[attr-defined]
     assert visible() == []
     page.close()  # type: ignore[attr-defined]

@@ -106,7 +106,7 @@ def test_preview_writes_a_page_per_deck_with_every_card(sample: Path) -> None:
     out = sample / "site"
     result = run(sample, "preview", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output == f"{out / 'index.html'}: 1 deck(s), 8 card(s), 12 Anki card(s)\n"
+    assert result.output == f"{out / 'index.html'}: 1 deck(s), 11 card(s), 15 Anki card(s)\n"
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         ".deckforge-preview", "index.html", "sample/df-3f3560a9d7bfe4ef.png",
         "sample/df-b0f7e6b5ceba9579.svg", "sample/df-c0a2b5d232ab635c.png", "sample/index.html"]
@@ -114,8 +114,8 @@ def test_preview_writes_a_page_per_deck_with_every_card(sample: Path) -> None:
     for card_id, text in SAMPLE_TEXTS.items():
         assert f'id="card-{card_id}"' in page
         assert text in page
-    assert page.count('<figure class="pv-face pv-front">') == 12
-    assert page.count('<figure class="pv-face pv-back">') == 12
+    assert page.count('<figure class="pv-face pv-front">') == 15
+    assert page.count('<figure class="pv-face pv-back">') == 15
     assert 'id="pv-q"' in page and "tag:" in page
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="sample/index.html"' in index and "Sample::Deck" in index
@@ -127,9 +127,10 @@ def test_preview_charts_count_cards_per_subdeck_domain_and_type(sample: Path) ->
     rows = dict(re.findall(r'<span class="pv-label">([^<]*)</span><svg[^>]*>.*?</svg>'
                            r'<span class="pv-n">(\d+)</span>', page))
     # The library card lives in its library's deck and carries only its library file's tags.
-    assert rows == {"Basics": "3", "Sample::Shared": "1", "Choice": "2", "Cloze": "2",
+    assert rows == {"Basics": "3", "Sample::Shared": "1", "Choice": "2", "Cloze": "2", "Items": "3",
                     "imaging": "3", "monitoring": "2",
-                    "basic": "3", "reversible": "1", "cloze": "2", "choice": "2"}
+                    "basic": "3", "reversible": "1", "cloze": "2", "choice": "3", "order": "1",
+                    "match": "1"}
     assert page.count('<figure class="pv-chart">') == 3
 
 

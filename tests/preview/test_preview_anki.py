@@ -20,7 +20,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Collection
     result = run(root, "build", env=env_with_epoch(1_700_000_000))
     assert result.exit_code == 0, result.output
     with collection(root / "anki") as col:
-        assert import_apkg(col, root / "dist" / "sample.apkg").as_tuple() == (8, 0, 0, 0)
+        assert import_apkg(col, root / "dist" / "sample.apkg").as_tuple() == (11, 0, 0, 0)
         yield root, col
 
 
@@ -47,8 +47,8 @@ def test_every_card_renders_identically_in_preview_and_anki(
             assert anki_card.answer() == style + face.answer, (card.id, face.ord)
             compared += 2
         types.add(card.type)
-    assert types == {"basic", "reversible", "cloze", "choice"}
-    assert compared == 24
+    assert types == {"basic", "reversible", "cloze", "choice", "order", "match"}
+    assert compared == 30
 
 
 def test_preview_uses_the_shipped_stylesheet(imported: tuple[Path, Collection]) -> None:

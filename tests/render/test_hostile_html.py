@@ -45,6 +45,39 @@ cards:
     choices: ['<script>alert(16)</script>', '<b onclick="x()">bold</b>', '[sound:c.mp3]']
     answer: 1
     explanation: '<meta http-equiv="refresh" content="0;url=https://evil.example/"> A8'
+  - id: why
+    type: choice
+    case: evil
+    question: 'Q9 which two?'
+    choices:
+      - text: 'ok'
+        why: '<img src=x onerror=alert(17)> W1 [sound:w.mp3]'
+      - text: '<details open ontoggle=alert(18)>d</details>'
+        why: '<script>alert(19)</script>'
+      - 'plain'
+    answer: [0, 1]
+  - id: order
+    type: order
+    case: evil
+    question: 'Q10 <button onclick="x()">b</button>'
+    steps: ['<script>alert(20)</script>', '<svg onload=alert(21)>', '{{Question}} [sound:s.mp3]']
+    explanation: '</ol><input onfocus=alert(22) autofocus> A10'
+  - id: match
+    type: match
+    question: 'Q11 match'
+    pairs:
+      - {left: '<script>alert(23)</script>', right: '<img src=x onerror=alert(24)>'}
+      - {left: '<a href="javascript:alert(25)">l</a>', right: '</span></li></ol><b>r</b>'}
+      - {left: '{{Pairs}}', right: '[anki:tts]x[/anki:tts] r3'}
+cases:
+  evil:
+    title: '<script>alert(26)</script> T'
+    text: |
+      <style>body { display: none }</style> C1
+
+      | <img src=x onerror=alert(27)> | b |
+      |---|---|
+      | <script>alert(28)</script> | [sound:t.mp3] |
 """
 
 VISIBLE = {
@@ -62,13 +95,24 @@ VISIBLE = {
               '<base href="https://evil.example/"> A7'],
     "choice": ["<script>alert(16)</script>", '<b onclick="x()">bold</b>', "[sound:c.mp3]",
                '<meta http-equiv="refresh" content="0;url=https://evil.example/"> A8'],
+    "why": ["<img src=x onerror=alert(17)> W1 [sound:w.mp3]", "<details open ontoggle=alert(18)>d</details>",
+            "<script>alert(19)</script>", "<script>alert(26)</script> T",
+            "<style>body { display: none }</style> C1", "<img src=x onerror=alert(27)>",
+            "<script>alert(28)</script>", "[sound:t.mp3]"],
+    "order": ['<button onclick="x()">b</button>', "<script>alert(20)</script>", "<svg onload=alert(21)>",
+              "{{Question}} [sound:s.mp3]", "</ol><input onfocus=alert(22) autofocus> A10",
+              "<script>alert(26)</script> T"],
+    "match": ["<script>alert(23)</script>", "<img src=x onerror=alert(24)>",
+              '<a href="javascript:alert(25)">l</a>', "</span></li></ol><b>r</b>", "{{Pairs}}",
+              "[anki:tts]x[/anki:tts] r3"],
 }
 
 # What deckforge's own templates and renderer may produce; anything else came from card text.
 ALLOWED_TAGS = {"div", "span", "hr", "br", "p", "em", "strong", "code", "pre", "ul", "ol", "li",
-                "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "img"}
+                "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "img",
+                "details", "summary", "table", "thead", "tbody", "tr", "th", "td"}
 ALLOWED_ATTRS = {"class", "id", "aria-label", "data-cloze", "data-ordinal", "data-shuffle", "start",
-                 "src", "alt"}
+                 "src", "alt", "open", "data-choose"}
 # The scripts of deckforge's own templates, exactly as each side of a card ends with them.
 OWN_SCRIPTS = sorted({t.script_html for nt in NOTE_TYPES.values() for t in nt.templates
                       if t.script_html})
@@ -143,7 +187,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[s
 def _card_key(fields: list[str]) -> str:
     text = html.unescape(" ".join(fields))
     for key, marker in (("script", "Q1"), ("links", "Q2"), ("frame", "Q3"), ("svg", "Q4"),
-                        ("math", "Q5"), ("sound", "Q6"), ("cloze", "Q7"), ("choice", "Q8")):
+                        ("math", "Q5"), ("sound", "Q6"), ("cloze", "Q7"), ("choice", "Q8"),
+                        ("why", "Q9"), ("order", "Q10"), ("match", "Q11")):
         if re.search(rf"\b{marker}\b", text):
             return key
     raise AssertionError(f"unknown card: {fields!r}")
@@ -165,26 +210,34 @@ def test_hostile_text_is_visible_and_inert(
         assert text in shown, f"{text!r} is not visible on card {card_id}: {shown!r}"
 
 
-def test_only_the_choice_template_has_a_script() -> None:
-    """The one script is the choice template's own, at the end of both sides, and holds no
-    template syntax: no field's text can be spliced into it."""
+def test_only_the_item_templates_have_a_script() -> None:
+    """The one script is the item templates' own (choice, order, match), at the end of both
+    sides, and holds no template syntax: no field's text can be spliced into it."""
     assert len(OWN_SCRIPTS) == 1
     (script,) = OWN_SCRIPTS
     assert script.count("<script>") == 1 and script.endswith("</script>\n")
     for key, nt in NOTE_TYPES.items():
         for t in nt.templates:
             for side in (t.qfmt, t.afmt):
-                assert side.endswith(script) == (key == "choice"), (key, t.name)
+                assert side.endswith(script) == (key in ("choice", "order", "match")), (key, t.name)
     assert "{{" not in script and "}}" not in script
     assert "[sound:" not in script and "[anki:" not in script
     assert "innerHTML" not in script and "eval" not in script
+    # Anki desktop keeps one page for a whole session and runs each side's script again in it:
+    # a top-level let/const would throw "already declared" on the next card. Each file is one
+    # function expression run at once, with var inside (old WebViews know no let either).
+    body = script.removeprefix("<script>\n").removesuffix("</script>\n")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\])*\"", "", body, flags=re.S)
+    assert not re.search(r"\b(let|const|class)\s", code)
+    assert code.strip().startswith("(function () {") and code.strip().endswith("})();")
+    assert code.count("\n(function () {") + code.startswith("(function () {") == 2
 
 
 def test_the_choice_card_ends_with_the_template_script(
         rendered: dict[str, list[tuple[str, str, int]]]) -> None:
-    """The fixture took the script off both sides of the one choice card, and only there."""
+    """The fixture took the script off both sides of the four item cards, and only there."""
     (_, _, sides), = rendered["_own_scripts"]
-    assert sides == 2
+    assert sides == 8
 
 
 def test_template_syntax_in_fields_is_not_expanded(

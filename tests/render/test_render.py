@@ -54,3 +54,31 @@ def test_choice_card_that_opts_out_of_shuffling_marks_its_options(tmp_path: Path
         fields = render_fields(cards[card_id])
         assert fields["Choices"].startswith('<ol class="choices"><li ')
         assert fields["ChoicesMarked"].startswith('<ol class="choices"><li ')
+
+
+def test_order_and_match_items_without_javascript_never_show_their_key(tmp_path: Path) -> None:
+    """Steps and right-hand items are written in a fixed order that is never the key (there the
+    daily shuffle cannot run); `shuffle: false` keeps that order every day."""
+    make_deck(tmp_path, "d", {"cards.yaml": """
+cards:
+  - id: o
+    type: order
+    question: Order?
+    steps: [one, two, three]
+    shuffle: false
+  - id: m
+    type: match
+    question: Match?
+    pairs: [{left: a, right: x}, {left: b, right: y}, {left: c, right: z}]
+"""})
+    order, match = load_project(tmp_path / "decks").decks[0].cards
+    fields = render_fields(order)
+    assert '<ol class="steps" data-shuffle="false">' in fields["Steps"]
+    shown = [part.split("</span>")[0] for part in fields["Steps"].split('class="step-text">')[1:]]
+    assert sorted(shown) == ["one", "three", "two"] and shown != ["one", "two", "three"]
+    assert [p.split("</span>")[0] for p in fields["Answer"].split('class="step-text">')[1:]] == \
+        ["one", "two", "three"]
+    pairs = render_fields(match)["Pairs"]
+    assert '<ol class="rights">' in pairs  # shuffled daily
+    rights = [part.split("</span>")[0] for part in pairs.split('class="right-text">')[1:]]
+    assert sorted(rights) == ["x", "y", "z"] and rights != ["x", "y", "z"]

@@ -67,4 +67,4 @@ def test_card_html_matches_golden(rendered: dict[str, str], name: str) -> None:
 def test_golden_covers_every_card_type_and_nothing_else(rendered: dict[str, str]) -> None:
     assert sorted(p.name for p in GOLDEN.glob("*.html")) == sorted(rendered)
     kinds = {text.split(" ", 2)[1] for text in rendered.values()}
-    assert kinds == {"basic", "reversible", "cloze", "choice"}
+    assert kinds == {"basic", "reversible", "cloze", "choice", "order", "match"}

@@ -88,6 +88,10 @@ class _Linter:
         if any(TODO.search(c) for c in card.choices):
             self.add(card, "todo-placeholder", "choices", "`choices` still contain TODO",
                      "write the options in place of the TODOs")
+        for name, texts in (("steps", card.steps), ("pairs", [t for p in card.pairs for t in (p.left, p.right)])):
+            if any(TODO.search(t) for t in texts):
+                self.add(card, "todo-placeholder", name, f"`{name}` still contain TODO",
+                         f"write the {name} in place of the TODOs")
         if card.type in ("basic", "reversible"):
             back = card.field("back")
             items = len(LIST_ITEM.findall(back))

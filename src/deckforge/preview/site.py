@@ -22,7 +22,8 @@ MARKER = ".deckforge-preview"
 """File that marks a folder as written by ``deckforge preview`` (and so safe to replace)."""
 
 
-_TYPE_COLORS = {"basic": "#4c78a8", "reversible": "#72b7b2", "cloze": "#f58518", "choice": "#b279a2"}
+_TYPE_COLORS = {"basic": "#4c78a8", "reversible": "#72b7b2", "cloze": "#f58518", "choice": "#b279a2",
+                "order": "#54a24b", "match": "#e45756"}
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def coverage_html(deck: Deck) -> str:
 
 def _search_text(card: Card) -> str:
     parts = [card.id, card.type, card.subdeck, *(text for _, text in card.fields), *card.choices,
-             *(str(s) for s in card.sources)]
+             *card.steps, *(f"{p.left} {p.right}" for p in card.pairs), *(str(s) for s in card.sources)]
     return " ".join(" ".join(parts).lower().split())
 
 

@@ -9,6 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..model import Card
+from .items import LETTERS, item_fields
 from .plain import fast_block, fast_inline
 
 if TYPE_CHECKING:  # imported when text first needs it: plain text never does (plain.py)
@@ -16,7 +17,6 @@ if TYPE_CHECKING:  # imported when text first needs it: plain text never does (p
 
 __all__ = ["render_markdown", "render_inline", "render_fields", "image_sources", "LETTERS"]
 
-LETTERS = "ABCDEFGH"
 _MATH_RE = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _CLOZE_RE = re.compile(r"\{\{(c\d+)::|::|\}\}")
 # Private-use characters mark placeholders; they are stripped from user text first.
@@ -26,7 +26,7 @@ _ANKI_TAG_RE = re.compile(r"\[(?=sound:|anki:|/anki:)", re.IGNORECASE)
 
 
 @cache
-def _md(images: bool = False) -> MarkdownIt:
+def _md(images: bool = False, tables: bool = False) -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # CommonMark with raw HTML off: any tag in the text is escaped and shows as text.
@@ -35,6 +35,8 @@ def _md(images: bool = False) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False})
     md.disable(["html_block", "html_inline", "link", "linkify", "reference", "autolink"],
                ignoreInvalid=True)
+    if tables:  # case studies only: other text keeps rendering as it always has
+        md.enable("table")
     if images:
         md.add_render_rule("image", _render_image)
     else:
@@ -89,18 +91,18 @@ def _defuse(rendered: str) -> str:
     return _ANKI_TAG_RE.sub("&#91;", rendered) if "[" in rendered else rendered
 
 
-def render_markdown(text: str, images: Mapping[str, str] | None = None) -> str:
+def render_markdown(text: str, images: Mapping[str, str] | None = None, tables: bool = False) -> str:
     """Render block Markdown (paragraphs, lists, code) to HTML; raw HTML stays text.
 
     ``images`` maps each image target as written to its media file name; without it,
-    image syntax shows as typed.
+    image syntax shows as typed. ``tables`` also renders pipe tables (for case studies).
     """
     protected, saved = _protect(text.strip())
     env = {"images": images, "saved": saved}
     # Plain one-line text skips markdown-it: same bytes, many times faster (plain.py).
     rendered = fast_block(protected)
     if rendered is None:
-        rendered = _md(images is not None).render(protected, env).strip()
+        rendered = _md(images is not None, tables).render(protected, env).strip()
     # A single paragraph needs no <p> wrapper: it keeps cards compact in Anki's editor.
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
@@ -130,21 +132,6 @@ def image_sources(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _choices_html(card: Card, marked: bool, rendered: Sequence[str]) -> str:
-    """The lettered options, ``rendered`` holding each choice's HTML."""
-    items = []
-    for i, html_text in enumerate(rendered):
-        correct = i in card.answer
-        cls = "choice correct" if (marked and correct) else ("choice wrong" if marked else "choice")
-        mark = '<span class="mark" aria-label="correct">✓</span> ' if (marked and correct) else ""
-        items.append(f'<li class="{cls}"><span class="letter">{LETTERS[i]}</span> '
-                     f'<span class="choice-text">{mark}{html_text}</span></li>')
-    # The note type's script (templates/choice_shuffle.js) reorders the options each study day
-    # unless the card opted out; the written order is what shows without JavaScript.
-    keep = "" if card.shuffle else ' data-shuffle="false"'
-    return f'<ol class="choices"{keep}>{"".join(items)}</ol>'
-
-
 def _source_html(card: Card) -> str:
     parts = [_defuse(html.escape(str(s), quote=False)) for s in card.sources]
     text = "; ".join(parts)
@@ -158,21 +145,16 @@ def render_fields(card: Card) -> dict[str, str]:
     source = _source_html(card)
     images = {src: media.name for src, media in card.media}
 
-    def md(name: str) -> str:
-        text = card.field(name)
-        return render_markdown(text, images) if text else ""
+    def text(name: str) -> str:
+        value = card.field(name)
+        return render_markdown(value, images) if value else ""
 
     if card.type in ("basic", "reversible"):
-        return {"Front": md("front"), "Back": md("back"), "Source": source}
+        return {"Front": text("front"), "Back": text("back"), "Source": source}
     if card.type == "cloze":
-        return {"Text": md("text"), "Extra": md("extra"), "Source": source}
-    letters = ", ".join(LETTERS[i] for i in card.answer)
-    choices = [render_inline(choice, images) for choice in card.choices]
-    return {
-        "Question": md("question"),
-        "Choices": _choices_html(card, False, choices),
-        "Answer": letters,
-        "ChoicesMarked": _choices_html(card, True, choices),
-        "Explanation": md("explanation"),
-        "Source": source,
-    }
+        return {"Text": text("text"), "Extra": text("extra"), "Source": source}
+
+    def md(value: str, tables: bool = False) -> str:
+        return render_markdown(value, images, tables)
+
+    return item_fields(card, md, lambda text: render_inline(text, images), source)

@@ -1,4 +1,5 @@
-/* deckforge: show a multiple-choice card's options in a new order each study day.
+/* deckforge: show an item's options (a choice card's options, an ordering card's steps, a
+   matching card's right-hand items) in a new order each study day.
    Without JavaScript nothing here runs and the card shows its options as written.
    The order is a function of the card's text and the study day, not random: the front and the
    back are separate renders in every Anki client (separate pages on AnkiDroid and AnkiMobile),
@@ -23,8 +24,10 @@
     return h;
   }
 
-  function optionText(item) {  // an option's text, without the check mark the back adds
-    var text = "", parts = item.querySelector(".choice-text").childNodes;
+  var TEXT = { choices: ".choice-text", steps: ".step-text", rights: ".right-text" };
+
+  function optionText(item, kind) {  // an option's text, without the check mark the back adds
+    var text = "", parts = item.querySelector(TEXT[kind]).childNodes;
     for (var i = 0; i < parts.length; i++) {
       var mark = parts[i].nodeType === 1 && /(^| )mark( |$)/.test(parts[i].className);
       if (!mark) text += parts[i].textContent;
@@ -32,9 +35,9 @@
     return text.replace(/^\s+|\s+$/g, "");
   }
 
-  var lists = document.querySelectorAll("ol.choices");
+  var lists = document.querySelectorAll("ol.choices, ol.steps, ol.rights");
   for (var n = 0; n < lists.length; n++) {
-    var list = lists[n];
+    var list = lists[n], kind = /(^| )(choices|steps|rights)( |$)/.exec(list.className)[2];
     // data-shuffle="false": the card opted out. data-df-shuffled: already done (a page that
     // holds several cards, like deckforge's preview, runs this once per card side).
     if (list.getAttribute("data-shuffle") === "false" || list.hasAttribute("data-df-shuffled")) {
@@ -42,13 +45,13 @@
     }
     list.setAttribute("data-df-shuffled", "");
     var card = list.parentNode;
-    while (card.parentNode && !/(^| )choice-card( |$)/.test(card.className)) card = card.parentNode;
+    while (card.parentNode && !/(^| )(choice|order|match)-card( |$)/.test(card.className)) card = card.parentNode;
     var question = card.querySelector(".question");
     var items = [], seed = dayKey + "\n" + (question ? question.textContent : "");
     for (var c = list.firstChild; c; c = c.nextSibling) {
       if (c.nodeType === 1) {
         items.push(c);
-        seed += "\n" + optionText(c);
+        seed += "\n" + optionText(c, kind);
       }
     }
     // Fisher-Yates with xorshift32 seeded by the hash (which must not be 0).
@@ -68,7 +71,7 @@
       items[k].querySelector(".letter").textContent = LETTERS.charAt(k);
       if (/(^| )correct( |$)/.test(items[k].className)) correct.push(LETTERS.charAt(k));
     }
-    var answer = card.querySelector(".answer-letters");
+    var answer = kind === "choices" && card.querySelector(".answer-letters");
     if (answer && correct.length) answer.textContent = correct.join(", ");
   }
 })();
