@@ -40,8 +40,8 @@ def test_cached_cards_are_the_cards_the_reference_types(
     assert not any(hits)
     hits.clear()
     assert load_project(decks) == reference  # from the store, for plain files
-    # Every sample file includes a library file or shows an image: none is plain.
-    assert hits == ([True] * 4 if kind == "bench" else [False] * 3)
+    # Every sample file includes a library file, shows an image or declares case studies: none is plain.
+    assert hits == ([True] * 4 if kind == "bench" else [False] * 4)
 
 
 def test_a_cached_file_still_meets_the_checks_across_files(

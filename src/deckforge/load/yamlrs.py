@@ -5,11 +5,9 @@ error. yaml-rs reads YAML 1.2, which differs from PyYAML's YAML 1.1 in small way
 ``017``, ``1e3``...), and gives no positions. So a file takes this path only when nothing in it
 can differ: no anchors, aliases, tags, directives or control characters, no text PyYAML would
 read as a number or boolean, and a ``cards:`` list whose items can be found line by line.
-Anything else returns None and the caller uses the loader. Positions other than where each
-card starts are read by re-parsing with PyYAML, which only error messages need.
-
-The checks run over whole files at C speed (regexes, joins, bytes methods); the precise checks
-written in Python run only where a cheap screen found something they might reject.
+Anything else returns None and the caller uses the loader. Other positions come from PyYAML,
+which only error messages need. The checks run over whole files at C speed; the precise checks
+in Python run only where a cheap screen found something they might reject.
 """
 
 from __future__ import annotations
@@ -30,20 +28,17 @@ __all__ = ["FastDocument", "fast_parse"]
 _ORDINARY_ASCII = bytes([0x0A, *range(0x20, 0x7F), *range(0x80, 0x100)])  # all but the bad ASCII
 _BAD_UTF8 = (b"\xef\xbb\xbf", b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # U+FEFF, U+2028, U+2029
 _C1_RE = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080..U+009F
-# Node properties (&anchor, *alias, !tag), complex keys (?) and reserved indicators where a
-# block node may start: at a line's indent, after `: ` or after `- `. Errs towards finding too
-# much; that only costs the fast path.
+# Node properties (&anchor, *alias, !tag), complex keys (?) and reserved indicators where a block
+# node may start: at a line's indent, after `: ` or `- ` (errs towards finding too much).
 _INDICATOR_RE = re.compile(r"(?:\n|[:-] )[ ]*[&*!?@`%]")
 # Numbers YAML 1.1 and 1.2 read differently: leading zeros (octal in 1.1) and 0o.
 _NUMBER_RE = re.compile(r"[ \n][-+]?0[0-9oO]")
 # A flow list or map as a value or list item, up to the end of its line.
 _FLOW_RE = re.compile(r"[:\n-][ ]*([\[{][^\n]*)")
-# Inside one: `key: value` pairs (where YAML 1.1 and 1.2 disagree), comments, node properties
-# and numbers as above after `[`, `{` or `,`.
+# Inside one: `key: value` pairs (1.1 and 1.2 disagree), comments, properties and numbers.
 _FLOW_BAD_RE = re.compile(r":(?:[ ,\[\]{}]|$)|[ ,\[{]#|[\[{,][ ]*(?:[&*!?@`%]|[-+]?0[0-9oO])")
 _COMMENT_LINE_RE = re.compile(r"\n[ ]*#[^\n]*")
-# A key whose value is a block scalar (`|`, `>`, with a chomping indicator but no explicit
-# indentation), alone on its line; group 1 is the key's column (after any `- `).
+# A key whose value is a block scalar (`|`, `>`, no explicit indentation); group 1: its column.
 _BLOCK_KEY_RE = re.compile(r"^((?: *- +)* *)[A-Za-z_][A-Za-z0-9_-]*: +[|>][+-]?$")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -130,21 +125,14 @@ def _exotic_in_detail(text: str) -> bool:
 
 
 def _without_block_scalars(text: str) -> str:
-    """The text with the lines inside block scalars left out: no node starts there (a code
-    fence or a bold word at the start of such a line is text to both parsers)."""
-    if "|" not in text and ">" not in text:
-        return text
-    kept: list[str] = []
-    inside = -1  # the column of the key whose block scalar the lines belong to, or -1
+    """The text less the lines inside block scalars, where no node starts (a code fence or bold
+    word opening such a line is text to both parsers)."""
+    kept, inside = [], -1  # inside: the column of the key whose block scalar the lines are in
     for line in text.split("\n"):
-        if inside >= 0:
-            stripped = line.lstrip(" ")
-            if not stripped or len(line) - len(stripped) > inside:
-                continue
-            inside = -1
+        if inside >= 0 and (not line.strip(" ") or len(line) - len(line.lstrip(" ")) > inside):
+            continue
         block = _BLOCK_KEY_RE.match(line)
-        if block:
-            inside = len(block.group(1))
+        inside = len(block.group(1)) if block else -1
         kept.append(line)
     return "\n".join(kept)
 
