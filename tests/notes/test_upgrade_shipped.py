@@ -1,5 +1,6 @@
 """The item-type templates import over a deck as it shipped before them (issue 22), in the real
-Anki engine: notes update in place, no note type is copied, schedules and history are kept.
+Anki engine: notes update in place, no note type is copied, schedules and history are kept;
+the questions written since the release arrive as new notes beside them.
 
 ``tests/fixtures/release-2026-12/`` holds the Google PMLE deck as released before the change
 (its .apkg and its entry of dist/manifest.json, which a build needs to date the changes).
@@ -54,13 +55,23 @@ def test_new_templates_update_the_released_deck_in_place(tmp_path: Path) -> None
         # Nothing copied, nothing conflicting: the learner's note types were updated in place.
         assert second.conflicting == 0
         assert not any(m.name.endswith("+") for m in col.models.all_names_and_ids())
-        assert dict(col.db.all("select id, mid from notes")) == mids
+        # The released notes keep their ids and note types (the changed ones updated in place);
+        # the questions written since join as new notes of deckforge's own note types.
+        notes = dict(col.db.all("select id, mid from notes"))
+        assert {nid: notes.get(nid) for nid in mids} == mids
+        assert second.updated > 0
+        added = set(notes) - set(mids)
+        assert len(added) == second.new
+        assert {notes[nid] for nid in added} <= {nt.id for nt in NOTE_TYPES.values()}
         # (From the tables: col.models caches note types for the session.)
         assert col.db.list("select name from fields where ntid = ? order by ord",
                            choice_mid) == list(NOTE_TYPES["choice"].fields)
         assert col.db.scalar("select mtime_secs from notetypes where id = ?", choice_mid) == 1_900_000_000
-        # Every card keeps its schedule and every review its history.
-        assert col.db.all(cards) == sched
+        # Every released card keeps its schedule and every review its history; the only cards
+        # added are the new notes' (none for a released note, none lost).
+        now = col.db.all(cards)
+        assert [row for row in now if row[1] in mids] == sched
+        assert {row[1] for row in now if row[1] not in mids} == added
         assert col.db.all("select * from revlog order by id") == log
         # The choice cards now render with the answering script, on both sides.
         script = NOTE_TYPES["choice"].templates[0].script_html

@@ -362,6 +362,59 @@ def test_it_fits_a_phone(mock_site: Path, shipped_site: Path, browser: Any, tmp_
     p.close()
 
 
+WIDE = """\
+objectives: ["1.1"]
+cases:
+  wide:
+    title: Wide
+    text: |
+      | Region | Endpoint |
+      |--------|----------|
+      | eu | https://<account_name>.services.example.com/api/projects/<project_name>/evaluations |
+cards:
+  - id: wide-code
+    type: choice
+    case: wide
+    question: |
+      Which call finishes the job?
+
+      ```python
+      client = ProjectClient(endpoint="https://an-account.example.com/api/projects/a-project", credential=cred)
+      ```
+    choices:
+      - text: '`fs.get_record(FeatureGroupName="applicant-features", RecordIdentifierValueAsString=applicant_id)`'
+        why: 'https://<account_name>.services.example.com/api/projects/<project_name>/runs/<run_name> is read.'
+      - '`problem_type=InferenceProblemType.INFERENCE_PROBLEM_TYPE_CLASSIFICATION, model_id_column="version"`'
+    answer: 0
+    explanation: Read `update_agent_runtime_endpoint(agentRuntimeId=rid, endpointName="production")`.
+"""
+
+
+def test_long_code_and_answers_fit_a_phone(tmp_path: Path, browser: Any) -> None:
+    """A long call in an option, a why or the key line wraps once checked; a code block's long
+    line and a case study's wide table scroll inside their own box; the page never scrolls sideways."""
+    folder = make_exam_deck(tmp_path)
+    (folder / "wide.yaml").write_text(WIDE, encoding="utf-8")
+    result = run(tmp_path, "practice", "--out", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    p = Page(browser, (tmp_path / "site" / "mock" / "index.html").as_uri() + "?seed=1", width=375)
+    p.page.select_option("#px-topic", "")
+    p.page.click("text=Start practice")
+    boxes = """() => [...document.querySelectorAll('#px-drill pre, #px-drill .px-case')].map(
+      b => [b.tagName, getComputedStyle(b).overflowX, b.scrollWidth > b.clientWidth])"""
+    seen = []
+    while p.page.is_visible("text=Check answer"):
+        wide = p.current()[0] == "wide-code"
+        p.page.click("text=Check answer")
+        assert p.eval("document.scrollingElement.scrollWidth") <= 375, p.current()[0]
+        if wide:
+            seen = p.eval(boxes)
+        p.page.click("text=Next question")
+    assert sorted(seen) == [["ASIDE", "auto", True], ["PRE", "auto", True]]
+    assert p.errors == []
+    p.close()
+
+
 def test_the_index_lists_every_exam(shipped_site: Path, browser: Any) -> None:
     p = Page(browser, (shipped_site / "index.html").as_uri(), width=375)
     links = p.eval("[...document.querySelectorAll('a[data-keep-theme]')].map(a => a.getAttribute('href'))")
@@ -445,20 +498,36 @@ cards:
       - {text: b, why: '<img src=x onerror=alert(29)>'}
     answer: 0
 """, encoding="utf-8")
+    questions = len(load_project(tmp_path / "decks").decks[0].cards)  # (facts among them)
+    # The exam draws every question, so its report lists each one (all unanswered), not a
+    # seeded five that may miss the case studies.
+    meta = folder / "deck.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("questions: 5\n", f"questions: {questions}\n"),
+                    encoding="utf-8")
     result = run(tmp_path, "practice", "--out", str(tmp_path / "site"))
     assert result.exit_code == 0, result.output
-    questions = len(load_project(tmp_path / "decks").decks[0].cards)
+    # Each case study as text beside its question, each option's why as text after the check.
+    hostile = ["<script>alert(21)</script> case", "Case study: <img src=x onerror=alert(20)>",
+               "Case study: <script>alert(1)</script> Case", '<iframe src="https://evil.example/"></iframe> setup',
+               "<img src=x onerror=alert(2)>", "<script>alert(28)</script>", "<img src=x onerror=alert(29)>",
+               "<script>alert(4)</script> [sound:w.mp3]", "</div></li></ol><img src=x onerror=alert(5)>"]
     p = Page(browser, (tmp_path / "site" / "mock" / "index.html").as_uri() + "?seed=1")
     p.page.select_option("#px-topic", "")
     p.page.click("text=Start practice")
+    drilled = []
     for _ in range(questions):
         if not p.page.is_visible("text=Check answer"):
             break
         p.page.click("text=Check answer")
+        drilled.append(p.page.inner_text("#px-drill"))
         p.page.click("text=Next question")
+    n = len(drilled)
+    assert p.page.inner_text("#px-dcount") == "Done" and drilled[-1].startswith(f"Question {n} of {n} ·")
+    assert [raw for raw in hostile if not any(raw in page for page in drilled)] == []
     p.page.click("text=Stop practice")
     p.page.click("text=Start exam")
     p.page.click("button:text-is('Finish')")
     text = _assert_inert(p)
-    assert "<script>alert(21)</script> case" in text or "<script>alert(28)</script>" in text
+    assert f"Questions to review ({len(drilled)})" in text
+    assert [raw for raw in hostile if raw not in text] == []
     p.close()

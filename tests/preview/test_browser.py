@@ -144,6 +144,49 @@ def test_shipped_decks_fit_on_a_phone(browser: object, tmp_path: Path) -> None:
         page.close()  # type: ignore[attr-defined]
 
 
+WIDE = """
+cases:
+  wide:
+    title: Wide
+    text: |
+      | Region | Endpoint |
+      |--------|----------|
+      | eu | https://an-account-name.services.example.com/api/projects/a-project-name/evaluations |
+cards:
+  - id: wide
+    type: choice
+    case: wide
+    question: |
+      Which line fails?
+
+      ```python
+      client = ProjectClient(endpoint="https://an-account.example.com/api/projects/a-project", credential=cred)
+      ```
+    choices: [The first, The second]
+    answer: 0
+    notes: "Endpoint format: https://<account_name>.services.example.com/api/projects/<project_name>/runs/<run_name>."
+"""
+
+
+def test_long_notes_code_and_tables_fit_on_a_phone(browser: object, tmp_path: Path) -> None:
+    """A maintainer's note holding a long URL wraps; a long code line scrolls inside its own box;
+    a wide case table stays inside its card; the page itself never scrolls sideways."""
+    make_deck(tmp_path, "wide", {"wide.yaml": WIDE})
+    out = tmp_path / "site"
+    result = run(tmp_path, "preview", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    page = _open(browser, (out / "wide" / "index.html").as_uri(), 375)
+    m = page.evaluate(MEASURE)  # type: ignore[attr-defined]
+    assert m["scrollWidth"] <= m["innerWidth"]
+    assert m["emptyFaces"] == [] and m["overflowingFaces"] == []
+    assert "https://<account_name>.services.example.com/api/projects/<project_name>/runs/<run_name>." in m["text"]
+    boxes = ("() => [...document.querySelectorAll('.pv-face pre')]"
+             ".map(p => [getComputedStyle(p).overflowX, p.scrollWidth > p.clientWidth])")
+    scrolls = page.evaluate(boxes)  # type: ignore[attr-defined]
+    assert scrolls and all(s == ["auto", True] for s in scrolls)  # every face's code block
+    page.close()  # type: ignore[attr-defined]
+
+
 # --- Choice cards: the note type's script shuffles options each study day ----------------------
 
 SHUFFLE_CARDS = """

@@ -193,7 +193,7 @@ body.pv.pv-dark { color-scheme: dark; background: #121418; color: #e4e7ec; }
 .pv-type { padding: 0 6px; border-radius: 4px; color: #fff; }
 """ + "".join(f".pv-type-{t} {{ background: {c}; }}\n" for t, c in _TYPE_COLORS.items()) + """
 .pv-where { color: #6b7280; overflow-wrap: anywhere; }
-.pv-notes { font-size: 0.85em; color: #6b7280; margin: 0 0 8px; }
+.pv-notes { font-size: 0.85em; color: #6b7280; margin: 0 0 8px; overflow-wrap: anywhere; }
 .pv-faces { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr));
   gap: 10px; }
 .pv-face { margin: 0; min-width: 0; border: 1px solid rgba(127, 127, 127, 0.35); border-radius: 8px;
