@@ -3,14 +3,12 @@ show), written by ``deckforge practice`` and, under ``practice/``, by ``deckforg
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DeckforgeError, DeckforgeErrors
 from ..model import Deck, Project
+from ..sitefolder import replace_site
 from .items import deck_items
 from .page import deck_page, index_page
 
@@ -76,32 +74,6 @@ def write_practice(project: Project, out: Path) -> PracticeResult:
                                               "or name an exam deck")])
     files[MARKER] = b"written by deckforge practice; the folder is replaced on each run\n"
     out = out.absolute()
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise DeckforgeErrors([DeckforgeError(
-            str(out), 0, 0, "not a practice folder: it exists and was not written by deckforge practice",
-            "choose another folder with --out, or empty this one")])
-    staging: Path | None = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        # Written beside ``out`` and swapped in, so a failed run leaves the old site whole.
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        for name, data in sorted(files.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        staging.chmod(0o755)
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if out.exists():
-            out.rename(old)
-        staging.rename(out)
-        staging = None
-        if old.exists():
-            shutil.rmtree(old)
-    except OSError as exc:
-        raise DeckforgeErrors([DeckforgeError(str(out), 0, 0,
-                                              f"cannot write the practice site: {exc}")]) from exc
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+    replace_site(out, files, MARKER, "practice", "the practice site")
     decks = exam_decks(project)
     return PracticeResult(out=out, decks=len(decks), questions=sum(len(deck_items(d)[0]) for d in decks))

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import html
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..coverage import as_html, deck_coverage
-from ..errors import DeckforgeError, DeckforgeErrors
 from ..model import CARD_TYPES, Card, Deck, Project
 from ..notes.source import card_deck_name, pinned_order
 from ..notetypes import note_type_for
 from ..render.markdown import render_fields, render_markdown
+from ..sitefolder import replace_site
 from .anki import CardFace, card_faces
 
 MARKER = ".deckforge-preview"
@@ -348,33 +345,7 @@ def write_preview(project: Project, out: Path) -> PreviewResult:
     """
     files, faces = preview_files(project)
     out = out.absolute()
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
-        raise DeckforgeErrors([DeckforgeError(
-            str(out), 0, 0, "not a preview folder: it exists and was not written by deckforge preview",
-            "choose another folder with --out, or empty this one")])
-    staging: Path | None = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        # Written beside ``out`` and swapped in, so a failed run leaves the old preview whole.
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        for name, data in sorted(files.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        staging.chmod(0o755)
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        if out.exists():
-            out.rename(old)
-        staging.rename(out)
-        staging = None
-        if old.exists():
-            shutil.rmtree(old)
-    except OSError as exc:
-        raise DeckforgeErrors([DeckforgeError(str(out), 0, 0,
-                                              f"cannot write the preview: {exc}")]) from exc
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+    replace_site(out, files, MARKER, "preview", "the preview")
     notes = sum(len(d.cards) for d in project.decks)
     return PreviewResult(out=out, decks=len(project.decks), notes=notes, faces=faces,
                          files=tuple(sorted(files)))
