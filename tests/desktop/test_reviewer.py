@@ -32,7 +32,10 @@ def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     result = run(root, "build", env=env_with_epoch(1_800_000_000))
     assert result.exit_code == 0, result.output
     out = root / "seen.json"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # Anki desktop lets one instance run per user and hands a second one's arguments to the first:
+    # a key of this run's own keeps two test runs on one machine from meeting.
+    key = f"deckforge-test-{root.name}-{os.getpid()}"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANKI_SINGLE_INSTANCE_KEY": key}
     proc = subprocess.run([sys.executable, str(DRIVER), str(out), str(ROOT / "dist" / "google-pmle.apkg"),
                            str(root / "dist" / "items.apkg")], env=env, capture_output=True,
                           text=True, timeout=400)
