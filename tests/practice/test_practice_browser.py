@@ -9,7 +9,6 @@ Needs Debian's chromium at /usr/bin/chromium (`.ci/run` installs it); skipped on
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +16,12 @@ import pytest
 from click.testing import CliRunner
 from exam_fixture import KEYS, SECTIONS, make_exam_deck
 
+from browsers import BROWSER_MARKS
 from deckforge.cli import main
 from deckforge.load.project import load_project
 from helpers import ROOT, run
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 SHIPPED = ("aws-ml-engineer-associate", "azure-ai-apps-agents", "databricks-ml-professional", "google-pmle")
 
@@ -50,18 +42,6 @@ def mock_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run(root, "practice", "--out", str(root / "site"))
     assert result.exit_code == 0, result.output
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Page:

@@ -8,23 +8,15 @@ Needs Debian's chromium at /usr/bin/chromium (`.ci/run` installs it); skipped on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browsers import BROWSER_MARKS
 from helpers import ITEMS, collection, env_with_epoch, import_apkg, make_deck, run
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 # The reviewer's way of showing a side (tests/preview/test_browser.py explains it).
@@ -73,18 +65,6 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str]
                                          ("match", "service")) if word in question)
             out[key] = (card.question(), card.answer())
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Review:

@@ -8,24 +8,16 @@ Screenshots go into the test's tmp_path (pytest prints where on failure).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from browsers import BROWSER_MARKS
 from helpers import ROOT, SAMPLE_TEXTS, collection, env_with_epoch, import_apkg, make_deck, make_sample_deck, run
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 LIGHT_BG, DARK_BG = "rgb(253, 253, 252)", "rgb(30, 33, 39)"
 
@@ -57,18 +49,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run(root, "preview", "--out", str(root / "site"))
     assert result.exit_code == 0, result.output
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _open(browser: object, url: str, width: int) -> object:

@@ -1,6 +1,6 @@
 """The practice pages as HTML: one page per exam deck (mock exam, report, practice mode) and an
-index. The page's script and stylesheet are templates/practice.js and practice.css, inlined so
-that the page works from file:// with no network."""
+index. The scripts and stylesheet are templates/practice.js, practice_theme.js (both pages) and
+practice.css, inlined so that the page works from file:// with no network."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def deck_page(deck: Deck, items: Sequence[dict[str, Any]], cases: dict[str, dict
         '<button type="button" id="px-dback">Stop practice</button></div>'
         '</section></main>')
     script = (f'<script type="application/json" id="px-data">{script_json(data)}</script>\n'
-              f"<script>{_template('practice.js')}</script>")
+              f"<script>{_template('practice_theme.js')}\n{_template('practice.js')}</script>")
     return _page(f"{exam.code} practice exam · {deck.name}", body, script)
 
 
@@ -151,25 +151,5 @@ def index_page(decks: Sequence[tuple[Deck, int]]) -> str:
             "your recent mock exams are kept in this browser only.</p>"
             '<table class="px-decks"><thead><tr><th scope="col">Exam</th><th scope="col">Format</th>'
             f'<th scope="col">Questions in the deck</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
-    script = f"<script>{_INDEX_JS}</script>"
+    script = f"<script>{_template('practice_theme.js')}</script>"
     return _page("deckforge practice exams", body, script)
-
-
-_INDEX_JS = """
-(function () {
-  var params = new URLSearchParams(location.search), toggle = document.getElementById('px-theme');
-  var dark = params.get('theme') === 'dark' || (params.get('theme') !== 'light'
-    && window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);
-  function theme() {
-    document.body.classList.toggle('px-dark', dark);
-    toggle.textContent = dark ? 'Light mode' : 'Dark mode';
-    document.querySelectorAll('a[data-keep-theme]').forEach(function (a) {
-      var u = new URL(a.getAttribute('href'), location.href);
-      u.searchParams.set('theme', dark ? 'dark' : 'light');
-      a.href = u.href;
-    });
-  }
-  toggle.addEventListener('click', function () { dark = !dark; theme(); });
-  theme();
-})();
-"""

@@ -433,20 +433,6 @@
   }
 
   /* ---- wiring ---- */
-  var toggle = $('px-theme');
-  var dark = params.get('theme') === 'dark' || (params.get('theme') !== 'light'
-    && window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches);
-  function theme() {
-    document.body.classList.toggle('px-dark', dark);
-    toggle.textContent = dark ? 'Light mode' : 'Dark mode';
-    document.querySelectorAll('a[data-keep-theme]').forEach(function (a) {
-      var u = new URL(a.getAttribute('href'), location.href);
-      u.searchParams.set('theme', dark ? 'dark' : 'light');
-      a.href = u.href;
-    });
-  }
-  toggle.addEventListener('click', function () { dark = !dark; theme(); });
-  theme();
   $('px-start').addEventListener('click', startExam);
   $('px-prev').addEventListener('click', function () { if (exam.at > 0) { exam.at -= 1; renderQuestion(true); } });
   $('px-next').addEventListener('click', function () { if (exam.at < exam.items.length - 1) { exam.at += 1; renderQuestion(true); } });
